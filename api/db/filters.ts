@@ -1,0 +1,56 @@
+import type { AggregatorSlug, AidType, Level, RecipientType, RecordStatus } from '../domain';
+import { joinSql, raw, sql, type Sql } from './sql';
+
+/** Filters after validation and defaulting: every field has a definite value. */
+export interface ResolvedFilters {
+  from: string;
+  to: string;
+  aidTypes: AidType[];
+  aggregators: AggregatorSlug[];
+  recipientTypes: RecipientType[];
+  area: { code: string; level: Level } | null;
+  statuses: RecordStatus[];
+}
+
+/** Column holding a record's region code at each level (allow-list for identifiers). */
+export const REGION_COLUMN: Record<Level, string> = {
+  kota: 'kota_code',
+  kecamatan: 'kecamatan_code',
+  kelurahan: 'kelurahan_code',
+  rw: 'rw_code',
+};
+
+function inList(column: string, values: readonly string[]): Sql {
+  return sql`${raw(column)} IN (${joinSql(
+    values.map((v) => sql`${v}`),
+    ', ',
+  )})`;
+}
+
+/** WHERE clause over distributions or rollups (both carry the same filter columns). */
+export function whereRecords(f: ResolvedFilters, alias = ''): Sql {
+  const col = (name: string) => `${alias ? `${alias}.` : ''}${name}`;
+  const parts: Sql[] = [
+    sql`${raw(col('date'))} BETWEEN ${f.from}::DATE AND ${f.to}::DATE`,
+    inList(col('status'), f.statuses),
+  ];
+  if (f.aidTypes.length) parts.push(inList(col('aid_type'), f.aidTypes));
+  if (f.aggregators.length) parts.push(inList(col('aggregator'), f.aggregators));
+  if (f.recipientTypes.length) parts.push(inList(col('recipient_type'), f.recipientTypes));
+  if (f.area) parts.push(sql`${raw(col(REGION_COLUMN[f.area.level]))} = ${f.area.code}`);
+  return joinSql(parts, ' AND ');
+}
+
+/** WHERE clause selecting the RWs inside the filter's area (all RWs when there is none). */
+export function whereRws(f: ResolvedFilters, alias = ''): Sql {
+  const col = (name: string) => `${alias ? `${alias}.` : ''}${name}`;
+  const parts: Sql[] = [sql`${raw(col('level'))} = 'rw'`];
+  if (f.area) {
+    parts.push(
+      f.area.level === 'rw'
+        ? sql`${raw(col('code'))} = ${f.area.code}`
+        : sql`${raw(col(REGION_COLUMN[f.area.level]))} = ${f.area.code}`,
+    );
+  }
+  return joinSql(parts, ' AND ');
+}

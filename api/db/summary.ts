@@ -1,0 +1,75 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { AID_TYPES, type AidType } from '../domain';
+import { queryOne } from './database';
+import { whereRecords, whereRws, type ResolvedFilters } from './filters';
+import { coverage, gap, per } from './metrics';
+import { sql } from './sql';
+
+export interface Summary {
+  packages: Record<'total' | AidType, number>;
+  households_reached: number;
+  areas_reached: { kota: number; kecamatan: number; kelurahan: number; rw: number };
+  institutions_reached: number;
+  aggregators_active: number;
+  records: number;
+  first_date: string | null;
+  last_date: string | null;
+  need: number;
+  population: number;
+  coverage: number | null;
+  gap: number;
+  packages_per_100_need: number | null;
+}
+
+export async function querySummary(conn: DuckDBConnection, f: ResolvedFilters): Promise<Summary> {
+  const row = await queryOne<Record<string, number | string | null>>(
+    conn,
+    sql`
+      SELECT coalesce(sum(quantity), 0)::BIGINT::DOUBLE AS total,
+             coalesce(sum(quantity) FILTER (aid_type = 'sembako'), 0)::DOUBLE AS sembako,
+             coalesce(sum(quantity) FILTER (aid_type = 'siap_saji'), 0)::DOUBLE AS siap_saji,
+             coalesce(sum(quantity) FILTER (aid_type = 'lebaran'), 0)::DOUBLE AS lebaran,
+             coalesce(sum(quantity) FILTER (aid_type = 'thr'), 0)::DOUBLE AS thr,
+             -- household_id is set only on household records, so this counts distinct KK.
+             count(DISTINCT household_id)::INTEGER AS households_reached,
+             count(DISTINCT kota_code)::INTEGER AS kota,
+             count(DISTINCT kecamatan_code)::INTEGER AS kecamatan,
+             count(DISTINCT kelurahan_code)::INTEGER AS kelurahan,
+             count(DISTINCT rw_code)::INTEGER AS rw,
+             count(DISTINCT institution_id)::INTEGER AS institutions_reached,
+             count(DISTINCT aggregator)::INTEGER AS aggregators_active,
+             count(*)::INTEGER AS records,
+             min(date)::VARCHAR AS first_date,
+             max(date)::VARCHAR AS last_date
+      FROM distributions
+      WHERE ${whereRecords(f)}`,
+  );
+  const area = await queryOne<{ need: number; population: number }>(
+    conn,
+    sql`SELECT coalesce(sum(need), 0)::INTEGER AS need, coalesce(sum(population), 0)::INTEGER AS population
+        FROM regions WHERE ${whereRws(f)}`,
+  );
+  const n = (k: string) => Number(row[k] ?? 0);
+  const packages = Object.fromEntries(AID_TYPES.map((t) => [t, n(t)])) as Record<AidType, number>;
+  const reached = n('households_reached');
+  return {
+    packages: { total: n('total'), ...packages },
+    households_reached: reached,
+    areas_reached: {
+      kota: n('kota'),
+      kecamatan: n('kecamatan'),
+      kelurahan: n('kelurahan'),
+      rw: n('rw'),
+    },
+    institutions_reached: n('institutions_reached'),
+    aggregators_active: n('aggregators_active'),
+    records: n('records'),
+    first_date: (row.first_date as string | null) ?? null,
+    last_date: (row.last_date as string | null) ?? null,
+    need: area.need,
+    population: area.population,
+    coverage: coverage(reached, area.need),
+    gap: gap(reached, area.need),
+    packages_per_100_need: per(n('total'), area.need, 100),
+  };
+}

@@ -1,0 +1,10 @@
+import type { DataContext } from './context';
+import type { Database } from './db/database';
+
+/** What every route can reach through `c.var`. */
+export interface AppEnv {
+  Variables: {
+    db: Database;
+    ctx: DataContext;
+  };
+}

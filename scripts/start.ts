@@ -1,0 +1,18 @@
+/** `npm start`: makes sure the default database is current, then serves on PORT (default 8787). */
+import { startServer } from '../api/server';
+import { DEFAULT_DB_PATH } from './lib/paths';
+import { ensureDefaultDatabase } from './prepare-data';
+
+const port = Number(process.env.PORT ?? 8787);
+const dbPath = process.env.DB_PATH ?? DEFAULT_DB_PATH;
+if (!process.env.DB_PATH) await ensureDefaultDatabase(dbPath);
+const { close, ctx } = await startServer({ dbPath, port });
+console.log(
+  `[server] Peta Kolaborasi on http://localhost:${port} (data ${ctx.version}, ${ctx.extent.from} – ${ctx.extent.to})`,
+);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void close().then(() => process.exit(0));
+  });
+}
