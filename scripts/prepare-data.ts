@@ -3,7 +3,7 @@
  * rebuilds DuckDB when any input file, generator code or the KK hash key changed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { kkHashKey } from '../api/kk';
 import { buildDatabase } from './build-db';
@@ -27,7 +27,7 @@ const INPUTS = [
 function filesUnder(rel: string): string[] {
   const abs = path.join(ROOT, rel);
   if (!existsSync(abs)) throw new Error(`missing input ${rel}`);
-  if (!abs.endsWith('.ts') && !abs.includes('.')) {
+  if (statSync(abs).isDirectory()) {
     return readdirSync(abs)
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .sort()
