@@ -1,32 +1,68 @@
 import { Hono } from 'hono';
+import type { Boundaries } from './boundaries';
+import { responseCache } from './cache';
 import type { DataContext } from './context';
 import type { Database } from './db/database';
 import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './errors';
+import { openApiDocument } from './openapi';
+import { areas } from './routes/areas';
+import { boundaries } from './routes/boundaries';
+import { choropleth } from './routes/choropleth';
+import { exports } from './routes/export';
+import { gaps } from './routes/gaps';
 import { health } from './routes/health';
+import { institutions } from './routes/institutions';
+import { meta } from './routes/meta';
 import { summary } from './routes/summary';
+import { timeseries } from './routes/timeseries';
 
 export interface AppDeps {
   db: Database;
   ctx: DataContext;
+  boundaries: Boundaries;
 }
+
+/** Aggregates change only with the data version; browsers may reuse them for a few minutes. */
+const DATA_CACHE_CONTROL = 'public, max-age=300';
+const RESPONSE_CACHE_BYTES = 256 * 1024 * 1024;
 
 /** Builds the HTTP app without listening, so tests and the server share it. */
 export function createApp(deps: AppDeps) {
+  const cached = responseCache({
+    maxBytes: RESPONSE_CACHE_BYTES,
+    cacheControl: DATA_CACHE_CONTROL,
+  });
   const api = new Hono<AppEnv>()
     .use(async (c, next) => {
       c.set('db', deps.db);
       c.set('ctx', deps.ctx);
+      c.set('boundaries', deps.boundaries);
       await next();
     })
     .route('/health', health)
-    .route('/summary', summary);
+    .route('/boundaries', boundaries)
+    .get('/openapi.json', (c) => c.json(openApiDocument(c.var.ctx.version)))
+    .use('/meta', cached)
+    .use('/summary', cached)
+    .use('/choropleth', cached)
+    .use('/gaps', cached)
+    .use('/timeseries', cached)
+    .use('/areas/*', cached)
+    .use('/institutions', cached)
+    .use('/export', cached)
+    .route('/meta', meta)
+    .route('/summary', summary)
+    .route('/choropleth', choropleth)
+    .route('/gaps', gaps)
+    .route('/timeseries', timeseries)
+    .route('/areas', areas)
+    .route('/institutions', institutions)
+    .route('/export', exports);
 
   const app = new Hono<AppEnv>().route('/api', api);
   app.onError(handleError);
   app.notFound(handleNotFound);
-  api.onError(handleError);
-  api.notFound(handleNotFound);
   return app;
 }
 

@@ -1,3 +1,4 @@
+import type { Boundaries } from './boundaries';
 import type { DataContext } from './context';
 import type { Database } from './db/database';
 
@@ -6,5 +7,6 @@ export interface AppEnv {
   Variables: {
     db: Database;
     ctx: DataContext;
+    boundaries: Boundaries;
   };
 }

@@ -1,8 +1,10 @@
 /** The only module with side effects: opens DuckDB and serves the API (and the built client). */
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { WEB_GEOJSON_DIR } from './paths';
 import { loadContext } from './context';
 import { openDatabase } from './db/database';
+import { loadBoundaries } from './boundaries';
 
 export interface ServeOptions {
   dbPath: string;
@@ -14,7 +16,7 @@ export interface ServeOptions {
 export async function startServer(options: ServeOptions) {
   const db = await openDatabase(options.dbPath, { readOnly: options.readOnly ?? false });
   const ctx = await loadContext(db);
-  const app = createApp({ db, ctx });
+  const app = createApp({ db, ctx, boundaries: loadBoundaries(WEB_GEOJSON_DIR) });
   const server = serve({
     fetch: app.fetch,
     port: options.port,

@@ -64,12 +64,17 @@ export async function buildDatabase(
           `'slug': 'VARCHAR', 'name': 'VARCHAR', 'short_name': 'VARCHAR', 'home_kota': 'VARCHAR',
            'start_date': 'DATE'`,
         )};
-        INSERT INTO households SELECT * FROM ${csv(
+        INSERT INTO households
+        SELECT h.household_id, h.kk_hash, h.initials_hash, h.rw_code, r.kelurahan_code, r.kecamatan_code,
+               r.kota_code, h.lon, h.lat
+        FROM ${csv(
           options.datasetDir,
           'households.csv',
           `'household_id': 'INTEGER', 'kk_hash': 'VARCHAR', 'initials_hash': 'VARCHAR', 'rw_code': 'VARCHAR',
            'lon': 'DOUBLE', 'lat': 'DOUBLE'`,
-        )};
+        )} h
+        JOIN regions r ON r.code = h.rw_code AND r.level = 'rw'
+        ORDER BY h.household_id;
         INSERT INTO institutions SELECT * FROM ${csv(
           options.datasetDir,
           'institutions.csv',

@@ -14,7 +14,9 @@ export interface OpenOptions {
 
 /** One DuckDB instance per database file per process. */
 export async function openDatabase(file: string, options: OpenOptions = {}): Promise<Database> {
-  const config: Record<string, string> = {};
+  // Grouping records by INTEGER household id (about a million values) then fits DuckDB's perfect
+  // hash aggregate, which makes distinct-household counts several times faster.
+  const config: Record<string, string> = { perfect_ht_threshold: '22' };
   if (options.readOnly) config.access_mode = 'READ_ONLY';
   if (options.threads) config.threads = String(options.threads);
   const instance = await DuckDBInstance.create(file, config);

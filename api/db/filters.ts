@@ -41,6 +41,27 @@ export function whereRecords(f: ResolvedFilters, alias = ''): Sql {
   return joinSql(parts, ' AND ');
 }
 
+/**
+ * Households with at least one matching record, one row each with the date of its first matching
+ * record. Grouping by the INTEGER id (instead
+ * of COUNT DISTINCT) lets DuckDB use a perfect hash table. Area filters apply to the household's
+ * home region (see householdsInArea), so they are left out here.
+ */
+export function reachedHouseholds(f: ResolvedFilters): Sql {
+  if (f.recipientTypes.length && !f.recipientTypes.includes('household')) {
+    return raw('SELECT NULL::INTEGER AS household_id, NULL::DATE AS first_date WHERE false');
+  }
+  return sql`SELECT household_id, min(date) AS first_date FROM distributions
+             WHERE ${whereRecords({ ...f, area: null })} AND household_id IS NOT NULL
+             GROUP BY household_id`;
+}
+
+/** Condition on the households table (alias h) for the filter's area. */
+export function householdsInArea(f: ResolvedFilters, alias = 'h'): Sql {
+  if (!f.area) return raw('true');
+  return sql`${raw(`${alias}.${REGION_COLUMN[f.area.level]}`)} = ${f.area.code}`;
+}
+
 /** WHERE clause selecting the RWs inside the filter's area (all RWs when there is none). */
 export function whereRws(f: ResolvedFilters, alias = ''): Sql {
   const col = (name: string) => `${alias ? `${alias}.` : ''}${name}`;

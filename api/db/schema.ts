@@ -55,11 +55,15 @@ CREATE TABLE aggregators (
   start_date DATE NOT NULL
 );
 
+-- A household counts in the area of its home RW (where it was first registered).
 CREATE TABLE households (
   household_id INTEGER PRIMARY KEY,
   kk_hash VARCHAR NOT NULL UNIQUE,
   initials_hash VARCHAR NOT NULL,
   rw_code VARCHAR NOT NULL,
+  kelurahan_code VARCHAR NOT NULL,
+  kecamatan_code VARCHAR NOT NULL,
+  kota_code VARCHAR NOT NULL,
   lon DOUBLE NOT NULL,
   lat DOUBLE NOT NULL
 );

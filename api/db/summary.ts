@@ -1,7 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AID_TYPES, type AidType } from '../domain';
 import { queryOne } from './database';
-import { whereRecords, whereRws, type ResolvedFilters } from './filters';
+import {
+  householdsInArea,
+  reachedHouseholds,
+  whereRecords,
+  whereRws,
+  type ResolvedFilters,
+} from './filters';
 import { coverage, gap, per } from './metrics';
 import { sql } from './sql';
 
@@ -30,8 +36,6 @@ export async function querySummary(conn: DuckDBConnection, f: ResolvedFilters): 
              coalesce(sum(quantity) FILTER (aid_type = 'siap_saji'), 0)::DOUBLE AS siap_saji,
              coalesce(sum(quantity) FILTER (aid_type = 'lebaran'), 0)::DOUBLE AS lebaran,
              coalesce(sum(quantity) FILTER (aid_type = 'thr'), 0)::DOUBLE AS thr,
-             -- household_id is set only on household records, so this counts distinct KK.
-             count(DISTINCT household_id)::INTEGER AS households_reached,
              count(DISTINCT kota_code)::INTEGER AS kota,
              count(DISTINCT kecamatan_code)::INTEGER AS kecamatan,
              count(DISTINCT kelurahan_code)::INTEGER AS kelurahan,
@@ -44,6 +48,12 @@ export async function querySummary(conn: DuckDBConnection, f: ResolvedFilters): 
       FROM distributions
       WHERE ${whereRecords(f)}`,
   );
+  const households = await queryOne<{ n: number }>(
+    conn,
+    sql`SELECT count(*)::INTEGER AS n
+        FROM (${reachedHouseholds(f)}) x JOIN households h USING (household_id)
+        WHERE ${householdsInArea(f)}`,
+  );
   const area = await queryOne<{ need: number; population: number }>(
     conn,
     sql`SELECT coalesce(sum(need), 0)::INTEGER AS need, coalesce(sum(population), 0)::INTEGER AS population
@@ -51,7 +61,7 @@ export async function querySummary(conn: DuckDBConnection, f: ResolvedFilters): 
   );
   const n = (k: string) => Number(row[k] ?? 0);
   const packages = Object.fromEntries(AID_TYPES.map((t) => [t, n(t)])) as Record<AidType, number>;
-  const reached = n('households_reached');
+  const reached = households.n;
   return {
     packages: { total: n('total'), ...packages },
     households_reached: reached,

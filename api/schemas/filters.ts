@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { AGGREGATORS, AID_TYPES, RECIPIENT_TYPES, levelOfCode } from '../domain';
+import {
+  AGGREGATORS,
+  AID_TYPES,
+  INSTITUTION_TYPES,
+  LEVELS,
+  RECIPIENT_TYPES,
+  levelOfCode,
+} from '../domain';
+import { DEFAULT_UNDERSERVED_THRESHOLD } from '../db/metrics';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -40,17 +48,97 @@ export const RegionCode = z
     'expected a region code such as 31.71, 31.71.01, 31.71.01.1001 or 31.71.01.1001.005',
   );
 
-export const Filters = z
-  .object({
-    from: IsoDate.optional(),
-    to: IsoDate.optional(),
-    aid_type: slugList(AID_TYPES),
-    aggregator: slugList(AGGREGATORS),
-    recipient_type: slugList(RECIPIENT_TYPES),
-    area: RegionCode.optional(),
-  })
-  .refine((f) => !f.from || !f.to || f.from <= f.to, {
-    message: 'from must not be after to',
-    path: ['from'],
-  });
+/** An integer query parameter within bounds. */
+export function intParam(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^\d{1,9}$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? fallback);
+}
+
+export const Level = z.enum(LEVELS);
+
+const Threshold = z
+  .string()
+  .regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, 'expected a share between 0 and 1, such as 0.5')
+  .transform(Number)
+  .optional()
+  .transform((v) => v ?? DEFAULT_UNDERSERVED_THRESHOLD);
+
+const Bool = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+/** The filters every aggregate endpoint shares (DESIGN section 8). */
+export const FilterFields = z.object({
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+  aid_type: slugList(AID_TYPES),
+  aggregator: slugList(AGGREGATORS),
+  recipient_type: slugList(RECIPIENT_TYPES),
+  area: RegionCode.optional(),
+});
+
+const datesInOrder = (f: { from?: string | undefined; to?: string | undefined }) =>
+  !f.from || !f.to || f.from <= f.to;
+const DATE_ORDER = { message: 'from must not be after to', path: ['from'] };
+
+export const Filters = FilterFields.refine(datesInOrder, DATE_ORDER);
 export type Filters = z.infer<typeof Filters>;
+
+export const ChoroplethQuery = FilterFields.omit({ area: true })
+  .extend({
+    level: Level.optional().transform((v) => v ?? 'rw'),
+    parent: RegionCode.optional(),
+    threshold: Threshold,
+  })
+  .refine(datesInOrder, DATE_ORDER);
+export type ChoroplethQuery = z.infer<typeof ChoroplethQuery>;
+
+export const GapsQuery = FilterFields.omit({ area: true })
+  .extend({
+    level: Level.optional().transform((v) => v ?? 'rw'),
+    parent: RegionCode.optional(),
+    threshold: Threshold,
+    limit: intParam(1, 5000, 50),
+    min_need: intParam(0, 10_000_000, 1),
+  })
+  .refine(datesInOrder, DATE_ORDER);
+export type GapsQuery = z.infer<typeof GapsQuery>;
+
+export const TimeseriesQuery = FilterFields.extend({
+  interval: z
+    .enum(['day', 'week'])
+    .optional()
+    .transform((v) => v ?? 'day'),
+  cumulative: Bool,
+}).refine(datesInOrder, DATE_ORDER);
+export type TimeseriesQuery = z.infer<typeof TimeseriesQuery>;
+
+export const AreaQuery = FilterFields.omit({ area: true })
+  .extend({ threshold: Threshold })
+  .refine(datesInOrder, DATE_ORDER);
+export type AreaQuery = z.infer<typeof AreaQuery>;
+
+export const AreaParams = z.object({ code: RegionCode });
+
+export const InstitutionsQuery = FilterFields.omit({ recipient_type: true })
+  .extend({ type: slugList(INSTITUTION_TYPES) })
+  .refine(datesInOrder, DATE_ORDER);
+export type InstitutionsQuery = z.infer<typeof InstitutionsQuery>;
+
+export const ExportQuery = FilterFields.omit({ area: true })
+  .extend({
+    level: Level.optional().transform((v) => v ?? 'rw'),
+    parent: RegionCode.optional(),
+    threshold: Threshold,
+    format: z.enum(['csv', 'geojson']),
+  })
+  .refine(datesInOrder, DATE_ORDER);
+export type ExportQuery = z.infer<typeof ExportQuery>;
+
+export const BoundaryParams = z.object({ level: Level });

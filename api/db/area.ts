@@ -1,0 +1,158 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { LEVELS, type AggregatorSlug, type Level } from '../domain';
+import { queryChoropleth, type ChoroplethRow } from './choropleth';
+import { queryOne, queryRows } from './database';
+import { householdsInArea, whereRecords, type ResolvedFilters } from './filters';
+import { queryInstitutions, type InstitutionRow } from './institutions';
+import { querySummary, type Summary } from './summary';
+import { queryTimeseries, type TimePoint } from './timeseries';
+import { joinSql, sql } from './sql';
+
+export interface AreaDetail {
+  region: {
+    code: string;
+    name: string;
+    level: Level;
+    parent_code: string | null;
+    need: number;
+    households: number;
+    population: number;
+    area_km2: number;
+    flood_prone: boolean;
+    modelled: boolean;
+    label: [number, number];
+  };
+  breadcrumbs: { code: string; name: string; level: Level }[];
+  summary: Summary;
+  by_aggregator: {
+    slug: AggregatorSlug;
+    name: string;
+    packages: number;
+    records: number;
+    households_reached: number;
+  }[];
+  children: { level: Level; rows: ChoroplethRow[] } | null;
+  trend: TimePoint[];
+  institutions: InstitutionRow[];
+  covid: {
+    positive: number | null;
+    per_10k: number | null;
+    as_of: string | null;
+    scope: 'kelurahan' | 'area';
+  };
+}
+
+/** Everything the area panel shows, for one region and the current filters. */
+export async function queryArea(
+  conn: DuckDBConnection,
+  f: ResolvedFilters & { area: { code: string; level: Level } },
+  threshold: number,
+): Promise<AreaDetail> {
+  const { code, level } = f.area;
+  const r = await queryOne<Record<string, unknown>>(
+    conn,
+    sql`SELECT code, name, level::VARCHAR AS level, parent_code, need, households, population, area_km2,
+               flood_prone, modelled, label_lon, label_lat, kota_code, kecamatan_code, kelurahan_code
+        FROM regions WHERE code = ${code}`,
+  );
+  const ancestorCodes = [r.kota_code, r.kecamatan_code, r.kelurahan_code, code].filter(
+    (c, i, all): c is string => typeof c === 'string' && all.indexOf(c) === i,
+  );
+  const breadcrumbs = await queryRows<{ code: string; name: string; level: Level }>(
+    conn,
+    sql`SELECT code, name, level::VARCHAR AS level FROM regions
+        WHERE code IN (${joinSql(
+          ancestorCodes.map((c) => sql`${c}`),
+          ', ',
+        )})
+        ORDER BY length(code)`,
+  );
+  const summary = await querySummary(conn, f);
+  const byAggregator = await queryRows<Record<string, unknown>>(
+    conn,
+    sql`
+      WITH pk AS (
+        SELECT aggregator, sum(packages)::DOUBLE AS packages, sum(records)::INTEGER AS records
+        FROM rollup_rw_day WHERE ${whereRecords(f)} GROUP BY 1
+      ),
+      hh AS (
+        SELECT d.aggregator, count(DISTINCT d.household_id)::INTEGER AS households_reached
+        FROM distributions d
+        WHERE ${whereRecords({ ...f, area: null }, 'd')}
+          AND d.household_id IN (SELECT h.household_id FROM households h WHERE ${householdsInArea(f)})
+          AND ${f.recipientTypes.length && !f.recipientTypes.includes('household') ? sql`false` : sql`true`}
+        GROUP BY 1
+      )
+      SELECT a.slug::VARCHAR AS slug, a.name, coalesce(pk.packages, 0) AS packages,
+             coalesce(pk.records, 0) AS records, coalesce(hh.households_reached, 0) AS households_reached
+      FROM aggregators a LEFT JOIN pk ON pk.aggregator = a.slug LEFT JOIN hh ON hh.aggregator = a.slug
+      WHERE pk.packages > 0 OR hh.households_reached > 0
+      ORDER BY packages DESC, slug`,
+  );
+  const childLevel = LEVELS[LEVELS.indexOf(level) + 1];
+  const children = childLevel
+    ? {
+        level: childLevel,
+        rows: await queryChoropleth(
+          conn,
+          { ...f, area: null },
+          { level: childLevel, parent: f.area, threshold },
+        ),
+      }
+    : null;
+  const trend = await queryTimeseries(conn, f, 'day', false);
+  const institutions = await queryInstitutions(conn, f, []);
+  // COVID-19 is reported per kelurahan; an RW shows its kelurahan's figures.
+  const covidArea = level === 'rw' ? String(r.kelurahan_code) : code;
+  const covidRow = await queryOne<{
+    positive: number | null;
+    as_of: string | null;
+    population: number;
+  }>(
+    conn,
+    sql`
+      WITH day AS (SELECT max(date) AS d FROM covid_daily WHERE date <= ${f.to}::DATE)
+      SELECT sum(c.positive)::INTEGER AS positive, any_value(day.d)::VARCHAR AS as_of,
+             (SELECT sum(population) FROM regions k WHERE k.level = 'kelurahan'
+                AND starts_with(k.code, ${covidArea}))::INTEGER AS population
+      FROM covid_daily c, day
+      WHERE c.date = day.d AND starts_with(c.kelurahan_code, ${covidArea})`,
+  );
+  const positive = covidRow.as_of === null ? null : covidRow.positive;
+  return {
+    region: {
+      code,
+      name: String(r.name),
+      level,
+      parent_code: (r.parent_code as string | null) ?? null,
+      need: Number(r.need),
+      households: Number(r.households),
+      population: Number(r.population),
+      area_km2: Number(r.area_km2),
+      flood_prone: Boolean(r.flood_prone),
+      modelled: Boolean(r.modelled),
+      label: [Number(r.label_lon), Number(r.label_lat)],
+    },
+    breadcrumbs,
+    summary,
+    by_aggregator: byAggregator.map((a) => ({
+      slug: a.slug as AggregatorSlug,
+      name: String(a.name),
+      packages: Number(a.packages),
+      records: Number(a.records),
+      households_reached: Number(a.households_reached),
+    })),
+    children,
+    trend,
+    institutions,
+    covid: {
+      positive,
+      per_10k:
+        positive === null || !covidRow.population
+          ? null
+          : (positive * 10_000) / covidRow.population,
+      as_of: covidRow.as_of,
+      scope: level === 'rw' ? 'kelurahan' : 'area',
+    },
+  };
+}

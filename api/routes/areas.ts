@@ -1,0 +1,23 @@
+import { Hono } from 'hono';
+import { queryArea } from '../db/area';
+import type { AppEnv } from '../env';
+import { ApiError } from '../errors';
+import { echoFilters, resolveFilters } from '../resolve-filters';
+import { AreaParams, AreaQuery } from '../schemas/filters';
+import { validate } from '../validate';
+
+export const areas = new Hono<AppEnv>().get(
+  '/:code',
+  validate('param', AreaParams),
+  validate('query', AreaQuery),
+  async (c) => {
+    const { code } = c.req.valid('param');
+    const level = c.var.ctx.regions.get(code);
+    if (!level)
+      throw new ApiError(404, 'area_not_found', `No region has the code ${code}`, { code });
+    const q = c.req.valid('query');
+    const filters = { ...resolveFilters(q, c.var.ctx), area: { code, level } };
+    const detail = await c.var.db.withConnection((conn) => queryArea(conn, filters, q.threshold));
+    return c.json({ filters: echoFilters(filters), data_version: c.var.ctx.version, ...detail });
+  },
+);

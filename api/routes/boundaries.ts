@@ -1,0 +1,24 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../env';
+import { BoundaryParams } from '../schemas/filters';
+import { validate } from '../validate';
+
+/** Web geometry per level; immutable for a data version, so clients may cache it for good. */
+export const boundaries = new Hono<AppEnv>().get(
+  '/:level',
+  validate('param', BoundaryParams),
+  (c) => {
+    const file = c.var.boundaries[c.req.valid('param').level];
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/geo+json',
+      ETag: file.etag,
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      Vary: 'Accept-Encoding',
+    };
+    if (c.req.header('If-None-Match') === file.etag) return c.body(null, 304, headers);
+    if ((c.req.header('Accept-Encoding') ?? '').includes('gzip')) {
+      return c.body(new Uint8Array(file.gzip), 200, { ...headers, 'Content-Encoding': 'gzip' });
+    }
+    return c.body(new Uint8Array(file.body), 200, headers);
+  },
+);

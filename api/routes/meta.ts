@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { queryMeta } from '../db/meta';
+import { AGGREGATORS, AID_TYPES, LEVELS, RECIPIENT_TYPES } from '../domain';
+import type { AppEnv } from '../env';
+import { AID_TYPE_LABELS, LEVEL_LABELS, RECIPIENT_TYPE_LABELS, SOURCES } from '../labels';
+import { DEFAULT_UNDERSERVED_THRESHOLD } from '../db/metrics';
+
+/** Everything a client needs to build its filters and legends, and where the data comes from. */
+export const meta = new Hono<AppEnv>().get('/', async (c) => {
+  const facts = await c.var.db.withConnection(queryMeta);
+  const ctx = c.var.ctx;
+  return c.json({
+    data_version: ctx.version,
+    date_extent: ctx.extent,
+    covid_extent: facts.covid_extent,
+    aid_types: AID_TYPES.map((slug) => ({ slug, name: AID_TYPE_LABELS[slug] })),
+    aggregators: AGGREGATORS.map((slug) => {
+      const a = facts.aggregators.find((x) => x.slug === slug);
+      return {
+        slug,
+        name: a?.name ?? slug,
+        short_name: a?.short_name ?? slug,
+        home_kota: a?.home_kota ?? [],
+      };
+    }),
+    recipient_types: RECIPIENT_TYPES.map((slug) => ({ slug, name: RECIPIENT_TYPE_LABELS[slug] })),
+    levels: LEVELS.map((slug) => ({
+      slug,
+      name: LEVEL_LABELS[slug],
+      count: facts.region_counts[slug] ?? 0,
+      boundaries: `/api/boundaries/${slug}?v=${c.var.boundaries[slug].etag.replaceAll('"', '')}`,
+    })),
+    defaults: {
+      threshold: DEFAULT_UNDERSERVED_THRESHOLD,
+      level: 'kota',
+      from: ctx.extent.from,
+      to: ctx.extent.to,
+    },
+    sources: SOURCES,
+  });
+});

@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import { queryTimeseries } from '../db/timeseries';
+import type { AppEnv } from '../env';
+import { echoFilters, resolveFilters } from '../resolve-filters';
+import { TimeseriesQuery } from '../schemas/filters';
+import { validate } from '../validate';
+
+export const timeseries = new Hono<AppEnv>().get(
+  '/',
+  validate('query', TimeseriesQuery),
+  async (c) => {
+    const q = c.req.valid('query');
+    const filters = resolveFilters(q, c.var.ctx);
+    const series = await c.var.db.withConnection((conn) =>
+      queryTimeseries(conn, filters, q.interval, q.cumulative),
+    );
+    return c.json({
+      interval: q.interval,
+      cumulative: q.cumulative,
+      filters: echoFilters(filters),
+      data_version: c.var.ctx.version,
+      series,
+    });
+  },
+);
