@@ -1,21 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildDatabase } from '../scripts/build-db';
 import { DEFAULT_DB_PATH } from '../scripts/lib/paths';
-import { WEB_GEOJSON_DIR } from './paths';
 import { createApp } from './app';
+import { loadBoundaries } from './boundaries';
 import { loadContext } from './context';
 import { openDatabase } from './db/database';
-import { loadBoundaries } from './boundaries';
+import { WEB_GEOJSON_DIR } from './paths';
 
-/** The app over the real default database, read-only so test files can share it. */
-export async function openDefaultApp() {
-  const db = await openDatabase(DEFAULT_DB_PATH, { readOnly: true });
+export const FIXTURE_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
+
+async function appOver(dbPath: string, cleanup: () => void = () => {}) {
+  const db = await openDatabase(dbPath, { readOnly: true });
   const ctx = await loadContext(db);
+  const app = createApp({ db, ctx, boundaries: loadBoundaries(WEB_GEOJSON_DIR) });
   return {
-    app: createApp({ db, ctx, boundaries: loadBoundaries(WEB_GEOJSON_DIR) }),
+    app,
     db,
     ctx,
-    close: () => db.close(),
+    close: () => {
+      db.close();
+      cleanup();
+    },
   };
 }
+
+/** The app over the real default database, read-only so test files can share it. */
+export function openDefaultApp() {
+  return appOver(DEFAULT_DB_PATH);
+}
+
+/** The app over a database built from the small hand-checked fixture in api/fixtures. */
+export async function openFixtureApp() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'peta-fixture-'));
+  const dbPath = path.join(dir, 'fixture.duckdb');
+  await buildDatabase({
+    dbPath,
+    datasetDir: FIXTURE_DIR,
+    dataDir: FIXTURE_DIR,
+    version: 'fixture',
+  });
+  return appOver(dbPath, () => rmSync(dir, { recursive: true, force: true }));
+}
+
+export type TestApp = Awaited<ReturnType<typeof openDefaultApp>>;
 
 export async function getJson<T = Record<string, unknown>>(
   app: { request: (path: string) => Response | Promise<Response> },
