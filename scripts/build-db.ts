@@ -95,7 +95,7 @@ export async function buildDatabase(
            'lat': 'DOUBLE', 'status': 'VARCHAR'`,
         )} d
         JOIN regions r ON r.code = d.rw_code AND r.level = 'rw'
-        ORDER BY d.id;
+        ORDER BY d.date, d.id;
       `);
       const check = await conn.runAndReadAll(`
         SELECT (SELECT count(*) FROM read_csv(${literal(path.join(options.datasetDir, 'distributions.csv'))}, header = true))

@@ -56,13 +56,14 @@ export const DATASET_FILES = {
   demo: ['kk', 'initials', 'rw_code', 'aggregator'],
 } as const satisfies Record<keyof Dataset, readonly string[]>;
 
-export function writeDataset(dataset: Dataset, dir: string): void {
+export function writeDataset(
+  dataset: Dataset,
+  dir: string,
+  only: (keyof Dataset)[] = Object.keys(DATASET_FILES) as (keyof Dataset)[],
+): void {
   mkdirSync(dir, { recursive: true });
-  for (const [name, columns] of Object.entries(DATASET_FILES) as [
-    keyof Dataset,
-    readonly string[],
-  ][]) {
-    writeCsv(path.join(dir, `${name}.csv`), columns, dataset[name]);
+  for (const name of only) {
+    writeCsv(path.join(dir, `${name}.csv`), DATASET_FILES[name], dataset[name]);
   }
 }
 

@@ -6,7 +6,11 @@ import { ensureDefaultDatabase } from './prepare-data';
 const port = Number(process.env.PORT ?? 8787);
 const dbPath = process.env.DB_PATH ?? DEFAULT_DB_PATH;
 if (!process.env.DB_PATH) await ensureDefaultDatabase(dbPath);
-const { close, ctx } = await startServer({ dbPath, port });
+const { close, ctx } = await startServer({
+  dbPath,
+  port,
+  readOnly: process.env.DB_READ_ONLY === '1',
+});
 console.log(
   `[server] Peta Kolaborasi on http://localhost:${port} (data ${ctx.version}, ${ctx.extent.from} – ${ctx.extent.to})`,
 );

@@ -49,6 +49,18 @@ export interface DatasetTargets {
   dompetDhuafa: { households: number; kecamatan: number; kelurahan: number };
 }
 
+/** How intense the programme is; the default is the 2020 KSBB month, larger ones model a year. */
+export interface DatasetShape {
+  /** Average sembako deliveries per recipient household over the window. */
+  sembakoPerHousehold: number;
+  /** Multiplies the number of bulk deliveries per institution and community events per RW. */
+  bulkRounds: number;
+}
+
+export const KSBB_SHAPE: DatasetShape = { sembakoPerHousehold: 1.2, bulkRounds: 1 };
+
+export type DraftRecord = Omit<DistributionRow, 'id' | 'external_id' | 'batch_id'>;
+
 export interface HouseholdRow {
   household_id: number;
   kk_hash: string;
@@ -103,8 +115,6 @@ const DD: AggregatorSlug = 'dompet-dhuafa';
 /** Kepulauan Seribu is served by the province's own boats; aggregators reach it less. */
 const SERIBU = '31.01';
 const SERIBU_REACH = 0.35;
-/** Share of recipient households that get a second sembako package a week or two later. */
-const SECOND_SEMBAKO = 0.2;
 /** Share of Eid packages that go to households (the rest to orphanages and pesantren). */
 const LEBARAN_TO_HOUSEHOLDS = 0.85;
 /** Unverified records on top of the calibrated verified ones. */
@@ -124,7 +134,9 @@ const INSTITUTION_NAMES: Record<InstitutionType, string> = {
 };
 const DEMO_HOUSEHOLDS = 6;
 
-type Draft = Omit<DistributionRow, 'id' | 'external_id' | 'batch_id'>;
+type Draft = DraftRecord;
+/** Days of the Lebaran pause and similar: repeat deliveries move past them. */
+const PAUSE_WEIGHT = 0.2;
 
 export function generateDataset(
   rws: readonly RwInfo[],
@@ -132,6 +144,9 @@ export function generateDataset(
   targets: DatasetTargets,
   seed: number,
   kkKey: string,
+  shape: DatasetShape = KSBB_SHAPE,
+  /** Receives every record instead of collecting them (for datasets too large to hold). */
+  sink?: (record: DraftRecord) => void,
 ): Dataset {
   const random = new Random(seed);
   const days = dayRange(targets.from, targets.to);
@@ -312,6 +327,18 @@ export function generateDataset(
   };
 
   const drafts: Draft[] = [];
+  const units: Record<AidType, number> = { sembako: 0, siap_saji: 0, lebaran: 0, thr: 0 };
+  let householdRecords = 0;
+  const emit = (d: Draft) => {
+    if (d.status === 'verified') units[d.aid_type] += d.quantity;
+    if (sink) sink(d);
+    else drafts.push(d);
+    if (d.recipient_type === 'household' && d.status === 'verified') {
+      householdRecords++;
+      // Verifiers catch a small share of records sent twice.
+      if (random.chance(REJECTED_SHARE)) emit({ ...d, status: 'rejected' });
+    }
+  };
   const householdRecord = (
     h: HouseholdRow,
     type: AidType,
@@ -331,22 +358,28 @@ export function generateDataset(
     status,
   });
 
-  // Sembako: one package per household, a second one for a fixed share a week or two later.
-  const twice = new Set(
-    random
-      .shuffle(households.map((h) => h.household_id))
-      .slice(0, Math.round(households.length * SECOND_SEMBAKO)),
-  );
-  const lastFirst = fromDay(toDay(targets.to) - 7);
+  // Sembako: every household at least once; repeat deliveries spaced evenly through the window,
+  // moved past pause days (Lebaran) and dropped when they would fall after its end.
+  const windowDays = toDay(targets.to) - toDay(targets.from) + 1;
+  const lastDay = toDay(targets.to);
+  const paused = (day: number, slug: AggregatorSlug) =>
+    dailyWeight('sembako', fromDay(day), targets.lebaran, agg(slug).start) < PAUSE_WEIGHT;
+  const base = Math.floor(shape.sembakoPerHousehold);
+  const extra = shape.sembakoPerHousehold - base;
   for (const h of households) {
     const slug = householdAgg[h.household_id - 1]!;
-    if (twice.has(h.household_id)) {
-      const first = drawDate('sembako', slug, lastFirst);
-      const gap = random.int(7, Math.min(14, toDay(targets.to) - toDay(first)));
-      drafts.push(householdRecord(h, 'sembako', first, 'verified'));
-      drafts.push(householdRecord(h, 'sembako', fromDay(toDay(first) + gap), 'verified'));
-    } else {
-      drafts.push(householdRecord(h, 'sembako', drawDate('sembako', slug), 'verified'));
+    const k = base + (random.chance(extra) ? 1 : 0);
+    if (k <= 1) {
+      emit(householdRecord(h, 'sembako', drawDate('sembako', slug), 'verified'));
+      continue;
+    }
+    const spacing = Math.max(7, Math.floor(windowDays / k));
+    const latestFirst = fromDay(Math.max(toDay(targets.from), lastDay - (k - 1) * spacing));
+    let day = toDay(drawDate('sembako', slug, latestFirst));
+    for (let i = 0; i < k && day <= lastDay; i++) {
+      while (paused(day, slug) && day < lastDay) day++;
+      emit(householdRecord(h, 'sembako', fromDay(day), 'verified'));
+      day += spacing + random.int(-2, 2);
     }
   }
   const ids = () => random.shuffle(households.map((h) => h.household_id));
@@ -354,13 +387,11 @@ export function generateDataset(
   const lebaranHouseholds = Math.round(targets.packages.lebaran * LEBARAN_TO_HOUSEHOLDS);
   for (const id of ids().slice(0, lebaranHouseholds)) {
     const h = households[id - 1]!;
-    drafts.push(
-      householdRecord(h, 'lebaran', drawDate('lebaran', householdAgg[id - 1]!), 'verified'),
-    );
+    emit(householdRecord(h, 'lebaran', drawDate('lebaran', householdAgg[id - 1]!), 'verified'));
   }
   for (const id of ids().slice(0, targets.packages.thr)) {
     const h = households[id - 1]!;
-    drafts.push(householdRecord(h, 'thr', drawDate('thr', householdAgg[id - 1]!), 'verified'));
+    emit(householdRecord(h, 'thr', drawDate('thr', householdAgg[id - 1]!), 'verified'));
   }
 
   // --- Illustrative institutions, placed in RWs by households (reached or not). ---
@@ -396,7 +427,7 @@ export function generateDataset(
   for (const inst of servedInstitutions) {
     const rw = rwByCode.get(inst.rw_code)!;
     const scale = inst.type === 'pesantren' ? 2 : 1;
-    for (let k = random.int(1, 3); k > 0; k--)
+    for (let k = random.int(shape.bulkRounds, 3 * shape.bulkRounds); k > 0; k--)
       slots.push({
         type: 'sembako',
         recipient: inst.type,
@@ -404,7 +435,7 @@ export function generateDataset(
         rw,
         weight: scale * random.lognormal(0.4),
       });
-    for (let k = random.int(1, 4); k > 0; k--)
+    for (let k = random.int(shape.bulkRounds, 4 * shape.bulkRounds); k > 0; k--)
       slots.push({
         type: 'siap_saji',
         recipient: inst.type,
@@ -423,7 +454,7 @@ export function generateDataset(
   }
   for (const rw of reachedRws) {
     // Iftar meals and community kitchens: several events per reached RW through Ramadan.
-    for (let k = random.int(1, 6); k > 0; k--)
+    for (let k = random.int(shape.bulkRounds, 6 * shape.bulkRounds); k > 0; k--)
       slots.push({
         type: 'siap_saji',
         recipient: 'community',
@@ -431,7 +462,8 @@ export function generateDataset(
         rw,
         weight: 3 * random.lognormal(0.5),
       });
-    if (random.chance(0.35))
+    for (let k = shape.bulkRounds; k > 0; k--) {
+      if (!random.chance(0.35)) continue;
       slots.push({
         type: 'sembako',
         recipient: 'community',
@@ -439,12 +471,11 @@ export function generateDataset(
         rw,
         weight: 4 * random.lognormal(0.5),
       });
+    }
   }
-  const householdUnits = (type: AidType) =>
-    drafts.filter((d) => d.aid_type === type).reduce((s, d) => s + d.quantity, 0);
   for (const type of AID_TYPES) {
     const typeSlots = slots.filter((s) => s.type === type);
-    const rest = targets.packages[type] - householdUnits(type);
+    const rest = targets.packages[type] - units[type];
     if (rest < typeSlots.length) {
       throw new Error(`${type}: ${rest} units left for ${typeSlots.length} bulk deliveries`);
     }
@@ -458,7 +489,7 @@ export function generateDataset(
       const [lon, lat] = s.institution
         ? [s.institution.lon, s.institution.lat]
         : s.rw.sampler.sample(random);
-      drafts.push({
+      emit({
         aggregator: slug,
         date: drawDate(type, slug),
         aid_type: type,
@@ -474,17 +505,13 @@ export function generateDataset(
     });
   }
 
-  // --- Records still waiting for verification, and duplicates the verifiers rejected. ---
-  const verifiedHousehold = drafts.filter((d) => d.recipient_type === 'household');
+  // --- Records still waiting for verification in the last days of the window. ---
   const recent = days.slice(-5);
-  for (const id of ids().slice(0, Math.round(verifiedHousehold.length * PENDING_SHARE))) {
-    drafts.push(householdRecord(households[id - 1]!, 'sembako', random.pick(recent), 'pending'));
+  for (const id of ids().slice(0, Math.round(householdRecords * PENDING_SHARE))) {
+    emit(householdRecord(households[id - 1]!, 'sembako', random.pick(recent), 'pending'));
   }
-  const rejected = Math.round(verifiedHousehold.length * REJECTED_SHARE);
-  for (let i = 0; i < rejected; i++) {
-    const original = verifiedHousehold[random.int(0, verifiedHousehold.length - 1)]!;
-    drafts.push({ ...original, status: 'rejected' });
-  }
+
+  if (sink) return { households, institutions, distributions: [], demo };
 
   // --- Stable order and identifiers: records arrive in daily batches per aggregator. ---
   const order = drafts.map((d, i) => ({ d, i }));

@@ -1,0 +1,218 @@
+/**
+ * `npm run bench`: latency of the main queries over HTTP on loopback, against the default dataset
+ * and a scaled one of about ten million records. For each query: median and p95 over random
+ * filter combinations (no cache can serve them) and over repeated identical requests (cache
+ * allowed), the ratio to GET /api/health, and the server's peak RSS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AGGREGATORS, AID_TYPES, RECIPIENT_TYPES } from '../api/domain';
+import { ensureBenchDatabase } from './bench/bench-dataset';
+import { DEFAULT_DB_PATH, ROOT } from './lib/paths';
+import { Random } from './lib/random';
+import { ensureDefaultDatabase } from './prepare-data';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const TARGET_P95_MS = 100;
+const TARGET_REPEAT_P95_MS = 10;
+const TARGET_RSS_MB = 2048;
+
+interface Stats {
+  median: number;
+  p95: number;
+}
+
+function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+  return { median: at(0.5), p95: at(0.95) };
+}
+
+async function startServer(dbPath: string, port: number): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), DB_PATH: dbPath, DB_READ_ONLY: '1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill();
+  throw new Error('server did not start');
+}
+
+/** Peak resident set of the server process (the node process that tsx starts is its only child). */
+function peakRssMb(pid: number): number {
+  const own = (p: number) => {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  };
+  let peak = own(pid);
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    for (const c of children) peak = Math.max(peak, own(Number(c)));
+  } catch {
+    // no children file on this kernel
+  }
+  return peak;
+}
+
+type UrlMaker = (random: Random) => string;
+
+function randomFilters(random: Random, extent: { from: string; to: string }): URLSearchParams {
+  const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+  const span = day(extent.to) - day(extent.from);
+  const a = random.int(0, span);
+  const b = random.int(0, span);
+  const iso = (n: number) =>
+    new Date((day(extent.from) + n) * 86_400_000).toISOString().slice(0, 10);
+  const p = new URLSearchParams({ from: iso(Math.min(a, b)), to: iso(Math.max(a, b)) });
+  const subset = (values: readonly string[]) => values.filter(() => random.chance(0.5));
+  if (random.chance(0.5)) {
+    const v = subset(AID_TYPES);
+    if (v.length) p.set('aid_type', v.join(','));
+  }
+  if (random.chance(0.5)) {
+    const v = subset(AGGREGATORS);
+    if (v.length) p.set('aggregator', v.join(','));
+  }
+  if (random.chance(0.3)) {
+    const v = subset(RECIPIENT_TYPES);
+    if (v.length) p.set('recipient_type', v.join(','));
+  }
+  return p;
+}
+
+async function measure(base: string, urls: string[]): Promise<number[]> {
+  const times: number[] = [];
+  for (const url of urls) {
+    const started = performance.now();
+    const res = await fetch(base + url, { headers: { 'Accept-Encoding': 'gzip' } });
+    await res.arrayBuffer();
+    times.push(performance.now() - started);
+    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+  }
+  return times;
+}
+
+async function benchDataset(name: string, dbPath: string, port: number) {
+  const server = await startServer(dbPath, port);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const meta = (await (await fetch(`${base}/api/meta`)).json()) as {
+      date_extent: { from: string; to: string };
+    };
+    const regions = (await (await fetch(`${base}/api/choropleth?level=kelurahan`)).json()) as {
+      rows: { code: string }[];
+    };
+    const rws = (await (
+      await fetch(
+        `${base}/api/choropleth?level=rw&from=${meta.date_extent.from}&to=${meta.date_extent.from}`,
+      )
+    ).json()) as {
+      rows: { code: string }[];
+    };
+    const extent = meta.date_extent;
+    const queries: [string, UrlMaker][] = [
+      ['choropleth rw', (r) => `/api/choropleth?level=rw&${randomFilters(r, extent)}`],
+      ['summary', (r) => `/api/summary?${randomFilters(r, extent)}`],
+      [
+        'timeseries',
+        (r) =>
+          `/api/timeseries?interval=${r.pick(['day', 'week'])}&cumulative=${r.pick(['true', 'false'])}&${randomFilters(r, extent)}`,
+      ],
+      ['gaps rw', (r) => `/api/gaps?level=rw&limit=${r.int(10, 200)}&${randomFilters(r, extent)}`],
+      [
+        'area detail',
+        (r) =>
+          `/api/areas/${r.chance(0.5) ? r.pick(regions.rows).code : r.pick(rws.rows).code}?${randomFilters(r, extent)}`,
+      ],
+    ];
+    const random = new Random(7);
+    const health = stats(
+      await measure(
+        base,
+        Array.from({ length: REQUESTS }, () => '/api/health'),
+      ),
+    );
+    const rows: { query: string; random: Stats; repeated: Stats }[] = [];
+    for (const [query, make] of queries) {
+      const urls = new Set<string>();
+      while (urls.size < REQUESTS) urls.add(make(random));
+      await measure(base, [make(random)]); // warm-up
+      const randomStats = stats(await measure(base, [...urls]));
+      const one = make(random);
+      const repeated = stats(
+        await measure(
+          base,
+          Array.from({ length: REQUESTS + 1 }, () => one),
+        ).then((t) => t.slice(1)),
+      );
+      rows.push({ query, random: randomStats, repeated });
+    }
+    const rss = peakRssMb(server.pid!);
+    return { name, health, rows, rss };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function print(result: Awaited<ReturnType<typeof benchDataset>>, checkTargets: boolean) {
+  const f = (x: number) => x.toFixed(1).padStart(7);
+  const ratio = (x: number) => `${(x / result.health.median).toFixed(1)}×`.padStart(7);
+  console.log(`\n${result.name}: ${REQUESTS} requests per row, sequential, loopback, gzip`);
+  console.log('query            random median    p95  ratio | repeated median    p95  ratio');
+  console.log(
+    `health                  ${f(result.health.median)}${f(result.health.p95)}${ratio(result.health.median)} |`,
+  );
+  let ok = true;
+  for (const r of result.rows) {
+    const pass = r.random.p95 <= TARGET_P95_MS && r.repeated.p95 <= TARGET_REPEAT_P95_MS;
+    ok &&= pass;
+    console.log(
+      `${r.query.padEnd(16)}        ${f(r.random.median)}${f(r.random.p95)}${ratio(r.random.median)} |         ` +
+        `${f(r.repeated.median)}${f(r.repeated.p95)}${ratio(r.repeated.median)}${checkTargets ? (pass ? '  ok' : '  OVER TARGET') : ''}`,
+    );
+  }
+  const rssOk = result.rss <= TARGET_RSS_MB;
+  console.log(
+    `peak RSS of the server: ${result.rss.toFixed(0)} MB${checkTargets ? (rssOk ? '  ok' : '  OVER TARGET') : ''}`,
+  );
+  return ok && rssOk;
+}
+
+const which = process.argv[2] ?? 'all';
+await ensureDefaultDatabase();
+const results: boolean[] = [];
+if (which === 'all' || which === 'default') {
+  results.push(
+    print(
+      await benchDataset('default dataset (KSBB 2020, 342 k records)', DEFAULT_DB_PATH, 18_801),
+      false,
+    ),
+  );
+}
+if (which === 'all' || which === 'scaled') {
+  const dbPath = await ensureBenchDatabase();
+  results.push(
+    print(await benchDataset('scaled dataset (a year, about 10 M records)', dbPath, 18_802), true),
+  );
+  console.log(
+    `\ntargets at 10 M records: random p95 ≤ ${TARGET_P95_MS} ms, repeated p95 ≤ ${TARGET_REPEAT_P95_MS} ms, peak RSS ≤ ${TARGET_RSS_MB} MB`,
+  );
+}
