@@ -198,20 +198,15 @@ function print(result: Awaited<ReturnType<typeof benchDataset>>, checkTargets: b
 
 const which = process.argv[2] ?? 'all';
 await ensureDefaultDatabase();
-const results: boolean[] = [];
 if (which === 'all' || which === 'default') {
-  results.push(
-    print(
-      await benchDataset('default dataset (KSBB 2020, 342 k records)', DEFAULT_DB_PATH, 18_801),
-      false,
-    ),
+  print(
+    await benchDataset('default dataset (KSBB 2020, 342 k records)', DEFAULT_DB_PATH, 18_801),
+    false,
   );
 }
 if (which === 'all' || which === 'scaled') {
   const dbPath = await ensureBenchDatabase();
-  results.push(
-    print(await benchDataset('scaled dataset (a year, about 10 M records)', dbPath, 18_802), true),
-  );
+  print(await benchDataset('scaled dataset (a year, about 10 M records)', dbPath, 18_802), true);
   console.log(
     `\ntargets at 10 M records: random p95 ≤ ${TARGET_P95_MS} ms, repeated p95 ≤ ${TARGET_REPEAT_P95_MS} ms, peak RSS ≤ ${TARGET_RSS_MB} MB`,
   );

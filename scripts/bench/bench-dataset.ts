@@ -82,7 +82,7 @@ export async function ensureBenchDatabase(): Promise<string> {
   }
   mkdirSync(BENCH_DIR, { recursive: true });
   console.log('[bench] generating the benchmark dataset (about 10 million records)…');
-  let started = performance.now();
+  const started = performance.now();
   const sink = csvSink(path.join(BENCH_DIR, 'distributions.csv'));
   const dataset = generateDataset(
     loadRws(),
@@ -102,7 +102,6 @@ export async function ensureBenchDatabase(): Promise<string> {
   console.log(
     `[bench] ${records.toLocaleString('en')} records in ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
-  started = performance.now();
   const { seconds, bytes } = await buildDatabase({
     dbPath: BENCH_DB_PATH,
     datasetDir: BENCH_DIR,
