@@ -40,7 +40,9 @@ export async function buildDatabase(
     await db.withConnection(async (conn) => {
       await createSchema(conn);
       await conn.run(`
-        INSERT INTO regions SELECT * FROM ${csv(
+        INSERT INTO regions
+        SELECT *, CASE WHEN level = 'rw' THEN row_number() OVER (PARTITION BY level = 'rw' ORDER BY code) END
+        FROM ${csv(
           dataDir,
           'regions.csv',
           `'code': 'VARCHAR', 'level': 'VARCHAR', 'name': 'VARCHAR', 'parent_code': 'VARCHAR',
@@ -66,7 +68,7 @@ export async function buildDatabase(
         )};
         INSERT INTO households
         SELECT h.household_id, h.kk_hash, h.initials_hash, h.rw_code, r.kelurahan_code, r.kecamatan_code,
-               r.kota_code, h.lon, h.lat
+               r.kota_code, r.rw_idx, h.lon, h.lat
         FROM ${csv(
           options.datasetDir,
           'households.csv',
@@ -85,7 +87,7 @@ export async function buildDatabase(
         INSERT INTO distributions
         SELECT d.id, d.external_id, d.batch_id, d.aggregator, d.date, d.aid_type, d.quantity, d.recipient_type,
                d.household_id, d.institution_id, d.rw_code, r.kelurahan_code, r.kecamatan_code, r.kota_code,
-               d.lon, d.lat, d.status
+               d.lon, d.lat, d.status, home.rw_idx
         FROM ${csv(
           options.datasetDir,
           'distributions.csv',
@@ -95,6 +97,7 @@ export async function buildDatabase(
            'lat': 'DOUBLE', 'status': 'VARCHAR'`,
         )} d
         JOIN regions r ON r.code = d.rw_code AND r.level = 'rw'
+        LEFT JOIN households home ON home.household_id = d.household_id
         ORDER BY d.date, d.id;
       `);
       const check = await conn.runAndReadAll(`

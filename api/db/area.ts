@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { LEVELS, type AggregatorSlug, type Level } from '../domain';
 import { queryChoropleth, type ChoroplethRow } from './choropleth';
 import { queryOne, queryRows } from './database';
-import { householdsInArea, whereRecords, type ResolvedFilters } from './filters';
+import { rwIndexesInArea, whereRecords, type ResolvedFilters } from './filters';
 import { queryInstitutions, type InstitutionRow } from './institutions';
 import { querySummary, type Summary } from './summary';
 import { queryTimeseries, type TimePoint } from './timeseries';
@@ -79,7 +79,7 @@ export async function queryArea(
         SELECT d.aggregator, count(DISTINCT d.household_id)::INTEGER AS households_reached
         FROM distributions d
         WHERE ${whereRecords({ ...f, area: null }, 'd')}
-          AND d.household_id IN (SELECT h.household_id FROM households h WHERE ${householdsInArea(f)})
+          AND d.home_rw_idx IN (${rwIndexesInArea(f.area)})
           AND ${f.recipientTypes.length && !f.recipientTypes.includes('household') ? sql`false` : sql`true`}
         GROUP BY 1
       )

@@ -57,6 +57,8 @@ export async function queryChoropleth(
   options: ChoroplethOptions,
 ): Promise<ChoroplethRow[]> {
   const col = raw(REGION_COLUMN[options.level]);
+  // The same code in the regions table, where an RW's own code is in `code`.
+  const regionCol = raw(options.level === 'rw' ? 'code' : REGION_COLUMN[options.level]);
   // COVID-19 is reported per kelurahan; an RW shows its kelurahan's rate.
   const covidKey = options.level === 'rw' ? raw('r.kelurahan_code') : raw('r.code');
   const covidGroup =
@@ -78,9 +80,12 @@ export async function queryChoropleth(
         WHERE ${whereRecords(f)}
         GROUP BY 1
       ),
+      per_rw AS (
+        SELECT home_rw_idx, count(*) AS n FROM (${reachedHouseholds(f)}) GROUP BY 1
+      ),
       hh AS (
-        SELECT h.${col} AS code, count(*)::INTEGER AS households_reached
-        FROM (${reachedHouseholds(f)}) x JOIN households h USING (household_id)
+        SELECT h.${regionCol} AS code, sum(n)::INTEGER AS households_reached
+        FROM per_rw JOIN regions h ON h.rw_idx = per_rw.home_rw_idx
         GROUP BY 1
       ),
       covid AS (

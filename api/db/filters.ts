@@ -41,25 +41,29 @@ export function whereRecords(f: ResolvedFilters, alias = ''): Sql {
   return joinSql(parts, ' AND ');
 }
 
+/** RW indexes (regions.rw_idx) inside the filter's area. */
+export function rwIndexesInArea(area: NonNullable<ResolvedFilters['area']>): Sql {
+  return area.level === 'rw'
+    ? sql`SELECT rw_idx FROM regions WHERE code = ${area.code}`
+    : sql`SELECT rw_idx FROM regions WHERE level = 'rw' AND ${raw(REGION_COLUMN[area.level])} = ${area.code}`;
+}
+
 /**
- * Households with at least one matching record, one row each with the date of its first matching
- * record. Grouping by the INTEGER id (instead
- * of COUNT DISTINCT) lets DuckDB use a perfect hash table. Area filters apply to the household's
- * home region (see householdsInArea), so they are left out here.
+ * Households with at least one matching record whose home RW lies in the filter's area: one row
+ * each, with the date of its first matching record and its home RW index. Grouping by the INTEGER
+ * id (instead of COUNT DISTINCT) lets DuckDB use a perfect hash table.
  */
 export function reachedHouseholds(f: ResolvedFilters): Sql {
   if (f.recipientTypes.length && !f.recipientTypes.includes('household')) {
-    return raw('SELECT NULL::INTEGER AS household_id, NULL::DATE AS first_date WHERE false');
+    return raw(
+      'SELECT NULL::INTEGER AS household_id, NULL::DATE AS first_date, NULL::SMALLINT AS home_rw_idx WHERE false',
+    );
   }
-  return sql`SELECT household_id, min(date) AS first_date FROM distributions
-             WHERE ${whereRecords({ ...f, area: null })} AND household_id IS NOT NULL
+  const area = f.area ? sql`AND home_rw_idx IN (${rwIndexesInArea(f.area)})` : raw('');
+  return sql`SELECT household_id, min(date) AS first_date, any_value(home_rw_idx) AS home_rw_idx
+             FROM distributions
+             WHERE ${whereRecords({ ...f, area: null })} AND household_id IS NOT NULL ${area}
              GROUP BY household_id`;
-}
-
-/** Condition on the households table (alias h) for the filter's area. */
-export function householdsInArea(f: ResolvedFilters, alias = 'h'): Sql {
-  if (!f.area) return raw('true');
-  return sql`${raw(`${alias}.${REGION_COLUMN[f.area.level]}`)} = ${f.area.code}`;
 }
 
 /** WHERE clause selecting the RWs inside the filter's area (all RWs when there is none). */

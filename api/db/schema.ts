@@ -31,7 +31,9 @@ CREATE TABLE regions (
   label_lat DOUBLE NOT NULL,
   flood_prone BOOLEAN NOT NULL,
   modelled BOOLEAN NOT NULL,
-  household_weight VARCHAR
+  household_weight VARCHAR,
+  -- Dense 1-based index of RWs (by code), so queries can group households by a small integer.
+  rw_idx SMALLINT
 );
 
 CREATE TABLE covid_daily (
@@ -64,6 +66,7 @@ CREATE TABLE households (
   kelurahan_code VARCHAR NOT NULL,
   kecamatan_code VARCHAR NOT NULL,
   kota_code VARCHAR NOT NULL,
+  rw_idx SMALLINT NOT NULL,
   lon DOUBLE NOT NULL,
   lat DOUBLE NOT NULL
 );
@@ -96,7 +99,9 @@ CREATE TABLE distributions (
   kota_code VARCHAR NOT NULL,
   lon DOUBLE,
   lat DOUBLE,
-  status status_t NOT NULL
+  status status_t NOT NULL,
+  -- The recipient household's home RW (regions.rw_idx); NULL for institutions and communities.
+  home_rw_idx SMALLINT
 );
 `;
 

@@ -1,15 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { AID_TYPES, type AidType } from '../domain';
+import { AID_TYPES, INSTITUTION_TYPES, type AidType } from '../domain';
 import { queryOne } from './database';
-import {
-  householdsInArea,
-  reachedHouseholds,
-  whereRecords,
-  whereRws,
-  type ResolvedFilters,
-} from './filters';
+import { reachedHouseholds, whereRecords, whereRws, type ResolvedFilters } from './filters';
 import { coverage, gap, per } from './metrics';
-import { sql } from './sql';
+import { joinSql, sql } from './sql';
 
 export interface Summary {
   packages: Record<'total' | AidType, number>;
@@ -28,31 +22,36 @@ export interface Summary {
 }
 
 export async function querySummary(conn: DuckDBConnection, f: ResolvedFilters): Promise<Summary> {
+  // Packages, areas and aggregators from the rollup; distinct households and institutions from
+  // the raw records (neither can be summed across rollup rows).
   const row = await queryOne<Record<string, number | string | null>>(
     conn,
     sql`
-      SELECT coalesce(sum(quantity), 0)::BIGINT::DOUBLE AS total,
-             coalesce(sum(quantity) FILTER (aid_type = 'sembako'), 0)::DOUBLE AS sembako,
-             coalesce(sum(quantity) FILTER (aid_type = 'siap_saji'), 0)::DOUBLE AS siap_saji,
-             coalesce(sum(quantity) FILTER (aid_type = 'lebaran'), 0)::DOUBLE AS lebaran,
-             coalesce(sum(quantity) FILTER (aid_type = 'thr'), 0)::DOUBLE AS thr,
+      SELECT coalesce(sum(packages), 0)::DOUBLE AS total,
+             coalesce(sum(packages) FILTER (aid_type = 'sembako'), 0)::DOUBLE AS sembako,
+             coalesce(sum(packages) FILTER (aid_type = 'siap_saji'), 0)::DOUBLE AS siap_saji,
+             coalesce(sum(packages) FILTER (aid_type = 'lebaran'), 0)::DOUBLE AS lebaran,
+             coalesce(sum(packages) FILTER (aid_type = 'thr'), 0)::DOUBLE AS thr,
              count(DISTINCT kota_code)::INTEGER AS kota,
              count(DISTINCT kecamatan_code)::INTEGER AS kecamatan,
              count(DISTINCT kelurahan_code)::INTEGER AS kelurahan,
              count(DISTINCT rw_code)::INTEGER AS rw,
-             count(DISTINCT institution_id)::INTEGER AS institutions_reached,
              count(DISTINCT aggregator)::INTEGER AS aggregators_active,
-             count(*)::INTEGER AS records,
+             coalesce(sum(records), 0)::DOUBLE AS records,
              min(date)::VARCHAR AS first_date,
              max(date)::VARCHAR AS last_date
-      FROM distributions
+      FROM rollup_rw_day
       WHERE ${whereRecords(f)}`,
   );
-  const households = await queryOne<{ n: number }>(
+  const counts = await queryOne<{ households: number; institutions: number }>(
     conn,
-    sql`SELECT count(*)::INTEGER AS n
-        FROM (${reachedHouseholds(f)}) x JOIN households h USING (household_id)
-        WHERE ${householdsInArea(f)}`,
+    sql`SELECT (SELECT count(*) FROM (${reachedHouseholds(f)}))::INTEGER AS households,
+               (SELECT count(DISTINCT institution_id) FROM distributions
+                WHERE ${whereRecords(f)}
+                  AND recipient_type IN (${joinSql(
+                    INSTITUTION_TYPES.map((t) => sql`${t}`),
+                    ', ',
+                  )}))::INTEGER AS institutions`,
   );
   const area = await queryOne<{ need: number; population: number }>(
     conn,
@@ -61,7 +60,7 @@ export async function querySummary(conn: DuckDBConnection, f: ResolvedFilters): 
   );
   const n = (k: string) => Number(row[k] ?? 0);
   const packages = Object.fromEntries(AID_TYPES.map((t) => [t, n(t)])) as Record<AidType, number>;
-  const reached = households.n;
+  const reached = counts.households;
   return {
     packages: { total: n('total'), ...packages },
     households_reached: reached,
@@ -71,7 +70,7 @@ export async function querySummary(conn: DuckDBConnection, f: ResolvedFilters): 
       kelurahan: n('kelurahan'),
       rw: n('rw'),
     },
-    institutions_reached: n('institutions_reached'),
+    institutions_reached: counts.institutions,
     aggregators_active: n('aggregators_active'),
     records: n('records'),
     first_date: (row.first_date as string | null) ?? null,

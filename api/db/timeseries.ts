@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AID_TYPES, type AidType } from '../domain';
 import { queryRows } from './database';
-import { householdsInArea, reachedHouseholds, whereRecords, type ResolvedFilters } from './filters';
+import { reachedHouseholds, whereRecords, type ResolvedFilters } from './filters';
 import { raw, sql } from './sql';
 
 export type Interval = 'day' | 'week';
@@ -48,8 +48,7 @@ export async function queryTimeseries(
       ),
       first_seen AS (
         SELECT ${bucket('x.first_date')} AS bucket, count(*)::DOUBLE AS n
-        FROM (${reachedHouseholds(f)}) x JOIN households h USING (household_id)
-        WHERE ${householdsInArea(f)}
+        FROM (${reachedHouseholds(f)}) x
         GROUP BY 1
       )
       SELECT b.bucket::VARCHAR AS date,
