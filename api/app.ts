@@ -3,6 +3,7 @@ import type { Boundaries } from './boundaries';
 import { responseCache } from './cache';
 import type { DataContext } from './context';
 import type { Database } from './db/database';
+import type { ReachIndex } from './reach-index';
 import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './errors';
 import { openApiDocument } from './openapi';
@@ -21,6 +22,7 @@ export interface AppDeps {
   db: Database;
   ctx: DataContext;
   boundaries: Boundaries;
+  reach: ReachIndex;
 }
 
 /** Aggregates change only with the data version; browsers may reuse them for a few minutes. */
@@ -38,6 +40,7 @@ export function createApp(deps: AppDeps) {
       c.set('db', deps.db);
       c.set('ctx', deps.ctx);
       c.set('boundaries', deps.boundaries);
+      c.set('reach', deps.reach);
       await next();
     })
     .route('/health', health)

@@ -1,6 +1,7 @@
 import type { Boundaries } from './boundaries';
 import type { DataContext } from './context';
 import type { Database } from './db/database';
+import type { ReachIndex } from './reach-index';
 
 /** What every route can reach through `c.var`. */
 export interface AppEnv {
@@ -8,5 +9,6 @@ export interface AppEnv {
     db: Database;
     ctx: DataContext;
     boundaries: Boundaries;
+    reach: ReachIndex;
   };
 }

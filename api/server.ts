@@ -5,6 +5,7 @@ import { WEB_GEOJSON_DIR } from './paths';
 import { loadContext } from './context';
 import { openDatabase } from './db/database';
 import { loadBoundaries } from './boundaries';
+import { ReachIndex } from './reach-index';
 
 export interface ServeOptions {
   dbPath: string;
@@ -16,7 +17,12 @@ export interface ServeOptions {
 export async function startServer(options: ServeOptions) {
   const db = await openDatabase(options.dbPath, { readOnly: options.readOnly ?? false });
   const ctx = await loadContext(db);
-  const app = createApp({ db, ctx, boundaries: loadBoundaries(WEB_GEOJSON_DIR) });
+  const app = createApp({
+    db,
+    ctx,
+    boundaries: loadBoundaries(WEB_GEOJSON_DIR),
+    reach: await ReachIndex.load(db),
+  });
   const server = serve({
     fetch: app.fetch,
     port: options.port,

@@ -5,6 +5,7 @@ import { buildDatabase } from '../scripts/build-db';
 import { DEFAULT_DB_PATH } from '../scripts/lib/paths';
 import { createApp } from './app';
 import { loadBoundaries } from './boundaries';
+import { ReachIndex } from './reach-index';
 import { loadContext } from './context';
 import { openDatabase } from './db/database';
 import { WEB_GEOJSON_DIR } from './paths';
@@ -14,7 +15,12 @@ export const FIXTURE_DIR = path.join(path.dirname(new URL(import.meta.url).pathn
 async function appOver(dbPath: string, cleanup: () => void = () => {}) {
   const db = await openDatabase(dbPath, { readOnly: true });
   const ctx = await loadContext(db);
-  const app = createApp({ db, ctx, boundaries: loadBoundaries(WEB_GEOJSON_DIR) });
+  const app = createApp({
+    db,
+    ctx,
+    boundaries: loadBoundaries(WEB_GEOJSON_DIR),
+    reach: await ReachIndex.load(db),
+  });
   return {
     app,
     db,

@@ -87,7 +87,7 @@ export async function buildDatabase(
         INSERT INTO distributions
         SELECT d.id, d.external_id, d.batch_id, d.aggregator, d.date, d.aid_type, d.quantity, d.recipient_type,
                d.household_id, d.institution_id, d.rw_code, r.kelurahan_code, r.kecamatan_code, r.kota_code,
-               d.lon, d.lat, d.status, home.rw_idx
+               d.lon, d.lat, d.status
         FROM ${csv(
           options.datasetDir,
           'distributions.csv',
@@ -97,7 +97,6 @@ export async function buildDatabase(
            'lat': 'DOUBLE', 'status': 'VARCHAR'`,
         )} d
         JOIN regions r ON r.code = d.rw_code AND r.level = 'rw'
-        LEFT JOIN households home ON home.household_id = d.household_id
         ORDER BY d.date, d.id;
       `);
       const check = await conn.runAndReadAll(`

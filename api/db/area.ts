@@ -2,7 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { LEVELS, type AggregatorSlug, type Level } from '../domain';
 import { queryChoropleth, type ChoroplethRow } from './choropleth';
 import { queryOne, queryRows } from './database';
-import { rwIndexesInArea, whereRecords, type ResolvedFilters } from './filters';
+import type { ReachIndex } from '../reach-index';
+import { whereRecords, type ResolvedFilters } from './filters';
 import { queryInstitutions, type InstitutionRow } from './institutions';
 import { querySummary, type Summary } from './summary';
 import { queryTimeseries, type TimePoint } from './timeseries';
@@ -45,6 +46,7 @@ export interface AreaDetail {
 /** Everything the area panel shows, for one region and the current filters. */
 export async function queryArea(
   conn: DuckDBConnection,
+  reach: ReachIndex,
   f: ResolvedFilters & { area: { code: string; level: Level } },
   threshold: number,
 ): Promise<AreaDetail> {
@@ -67,40 +69,32 @@ export async function queryArea(
         )})
         ORDER BY length(code)`,
   );
-  const summary = await querySummary(conn, f);
+  const summary = await querySummary(conn, reach, f);
   const byAggregator = await queryRows<Record<string, unknown>>(
     conn,
     sql`
       WITH pk AS (
         SELECT aggregator, sum(packages)::DOUBLE AS packages, sum(records)::INTEGER AS records
         FROM rollup_rw_day WHERE ${whereRecords(f)} GROUP BY 1
-      ),
-      hh AS (
-        SELECT d.aggregator, count(DISTINCT d.household_id)::INTEGER AS households_reached
-        FROM distributions d
-        WHERE ${whereRecords({ ...f, area: null }, 'd')}
-          AND d.home_rw_idx IN (${rwIndexesInArea(f.area)})
-          AND ${f.recipientTypes.length && !f.recipientTypes.includes('household') ? sql`false` : sql`true`}
-        GROUP BY 1
       )
       SELECT a.slug::VARCHAR AS slug, a.name, coalesce(pk.packages, 0) AS packages,
-             coalesce(pk.records, 0) AS records, coalesce(hh.households_reached, 0) AS households_reached
-      FROM aggregators a LEFT JOIN pk ON pk.aggregator = a.slug LEFT JOIN hh ON hh.aggregator = a.slug
-      WHERE pk.packages > 0 OR hh.households_reached > 0
-      ORDER BY packages DESC, slug`,
+             coalesce(pk.records, 0) AS records
+      FROM aggregators a LEFT JOIN pk ON pk.aggregator = a.slug`,
   );
+  const householdsByAggregator = reach.reachByAggregator(f, reach.rwsIn(f.area));
   const childLevel = LEVELS[LEVELS.indexOf(level) + 1];
   const children = childLevel
     ? {
         level: childLevel,
         rows: await queryChoropleth(
           conn,
+          reach,
           { ...f, area: null },
           { level: childLevel, parent: f.area, threshold },
         ),
       }
     : null;
-  const trend = await queryTimeseries(conn, f, 'day', false);
+  const trend = await queryTimeseries(conn, reach, f, 'day', false);
   const institutions = await queryInstitutions(conn, f, []);
   // COVID-19 is reported per kelurahan; an RW shows its kelurahan's figures.
   const covidArea = level === 'rw' ? String(r.kelurahan_code) : code;
@@ -135,13 +129,16 @@ export async function queryArea(
     },
     breadcrumbs,
     summary,
-    by_aggregator: byAggregator.map((a) => ({
-      slug: a.slug as AggregatorSlug,
-      name: String(a.name),
-      packages: Number(a.packages),
-      records: Number(a.records),
-      households_reached: Number(a.households_reached),
-    })),
+    by_aggregator: byAggregator
+      .map((a) => ({
+        slug: a.slug as AggregatorSlug,
+        name: String(a.name),
+        packages: Number(a.packages),
+        records: Number(a.records),
+        households_reached: householdsByAggregator.get(a.slug as AggregatorSlug) ?? 0,
+      }))
+      .filter((a) => a.packages > 0 || a.households_reached > 0)
+      .sort((a, b) => b.packages - a.packages || a.slug.localeCompare(b.slug)),
     children,
     trend,
     institutions,

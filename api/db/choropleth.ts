@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AidType, Level } from '../domain';
 import { queryRows } from './database';
-import { REGION_COLUMN, reachedHouseholds, whereRecords, type ResolvedFilters } from './filters';
+import type { ReachIndex } from '../reach-index';
+import { REGION_COLUMN, whereRecords, type ResolvedFilters } from './filters';
 import { coverage, coverageStatus, gap, per, type CoverageStatus } from './metrics';
 import { raw, sql, type Sql } from './sql';
 
@@ -48,17 +49,16 @@ function covidAsOf(to: string): Sql {
 
 /**
  * One row per region of the level (also those with no aid). Packages come from the rollup,
- * households reached from the raw records (distinct per household, counted at its home region,
+ * households reached from the reach index (distinct households, each counted at its home region,
  * so parents are not sums of their children's ratios).
  */
 export async function queryChoropleth(
   conn: DuckDBConnection,
+  reach: ReachIndex,
   f: ResolvedFilters,
   options: ChoroplethOptions,
 ): Promise<ChoroplethRow[]> {
   const col = raw(REGION_COLUMN[options.level]);
-  // The same code in the regions table, where an RW's own code is in `code`.
-  const regionCol = raw(options.level === 'rw' ? 'code' : REGION_COLUMN[options.level]);
   // COVID-19 is reported per kelurahan; an RW shows its kelurahan's rate.
   const covidKey = options.level === 'rw' ? raw('r.kelurahan_code') : raw('r.code');
   const covidGroup =
@@ -71,21 +71,13 @@ export async function queryChoropleth(
       WITH pk AS (
         SELECT ${col} AS code,
                sum(packages)::DOUBLE AS packages,
-               coalesce(sum(packages) FILTER (aid_type = 'sembako'), 0)::DOUBLE AS sembako,
-               coalesce(sum(packages) FILTER (aid_type = 'siap_saji'), 0)::DOUBLE AS siap_saji,
-               coalesce(sum(packages) FILTER (aid_type = 'lebaran'), 0)::DOUBLE AS lebaran,
-               coalesce(sum(packages) FILTER (aid_type = 'thr'), 0)::DOUBLE AS thr,
+               coalesce(sum(packages) FILTER (aid_type = 'sembako'::aid_type_t), 0)::DOUBLE AS sembako,
+               coalesce(sum(packages) FILTER (aid_type = 'siap_saji'::aid_type_t), 0)::DOUBLE AS siap_saji,
+               coalesce(sum(packages) FILTER (aid_type = 'lebaran'::aid_type_t), 0)::DOUBLE AS lebaran,
+               coalesce(sum(packages) FILTER (aid_type = 'thr'::aid_type_t), 0)::DOUBLE AS thr,
                sum(records)::DOUBLE AS records
         FROM rollup_rw_day
         WHERE ${whereRecords(f)}
-        GROUP BY 1
-      ),
-      per_rw AS (
-        SELECT home_rw_idx, count(*) AS n FROM (${reachedHouseholds(f)}) GROUP BY 1
-      ),
-      hh AS (
-        SELECT h.${regionCol} AS code, sum(n)::INTEGER AS households_reached
-        FROM per_rw JOIN regions h ON h.rw_idx = per_rw.home_rw_idx
         GROUP BY 1
       ),
       covid AS (
@@ -100,20 +92,19 @@ export async function queryChoropleth(
              coalesce(pk.sembako, 0) AS sembako, coalesce(pk.siap_saji, 0) AS siap_saji,
              coalesce(pk.lebaran, 0) AS lebaran, coalesce(pk.thr, 0) AS thr,
              coalesce(pk.records, 0) AS records,
-             coalesce(hh.households_reached, 0) AS households_reached,
              covid.positive AS covid_positive,
              ${options.level === 'rw' ? raw('cb.population') : raw('r.population')} AS covid_population
       FROM regions r
       LEFT JOIN pk ON pk.code = r.code
-      LEFT JOIN hh ON hh.code = r.code
       LEFT JOIN covid ON covid.code = ${covidKey}
       LEFT JOIN covid_base cb ON cb.code = r.kelurahan_code
       WHERE ${regionScope(options.level, options.parent)}
       ORDER BY r.code`,
   );
+  const households = reach.byRegion(reach.reach(f, null), options.level);
   return rows.map((r) => {
     const need = Number(r.need);
-    const reached = Number(r.households_reached);
+    const reached = households.get(String(r.code)) ?? 0;
     const packages = Number(r.packages);
     const population = Number(r.population);
     const covid = r.covid_positive === null ? null : Number(r.covid_positive);

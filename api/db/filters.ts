@@ -20,9 +20,10 @@ export const REGION_COLUMN: Record<Level, string> = {
   rw: 'rw_code',
 };
 
-function inList(column: string, values: readonly string[]): Sql {
+/** `column IN (…)` with the values cast to the column's ENUM type, so the column is never cast. */
+function inList(column: string, enumType: string, values: readonly string[]): Sql {
   return sql`${raw(column)} IN (${joinSql(
-    values.map((v) => sql`${v}`),
+    values.map((v) => sql`${v}::${raw(enumType)}`),
     ', ',
   )})`;
 }
@@ -32,38 +33,14 @@ export function whereRecords(f: ResolvedFilters, alias = ''): Sql {
   const col = (name: string) => `${alias ? `${alias}.` : ''}${name}`;
   const parts: Sql[] = [
     sql`${raw(col('date'))} BETWEEN ${f.from}::DATE AND ${f.to}::DATE`,
-    inList(col('status'), f.statuses),
+    inList(col('status'), 'status_t', f.statuses),
   ];
-  if (f.aidTypes.length) parts.push(inList(col('aid_type'), f.aidTypes));
-  if (f.aggregators.length) parts.push(inList(col('aggregator'), f.aggregators));
-  if (f.recipientTypes.length) parts.push(inList(col('recipient_type'), f.recipientTypes));
+  if (f.aidTypes.length) parts.push(inList(col('aid_type'), 'aid_type_t', f.aidTypes));
+  if (f.aggregators.length) parts.push(inList(col('aggregator'), 'aggregator_t', f.aggregators));
+  if (f.recipientTypes.length)
+    parts.push(inList(col('recipient_type'), 'recipient_type_t', f.recipientTypes));
   if (f.area) parts.push(sql`${raw(col(REGION_COLUMN[f.area.level]))} = ${f.area.code}`);
   return joinSql(parts, ' AND ');
-}
-
-/** RW indexes (regions.rw_idx) inside the filter's area. */
-export function rwIndexesInArea(area: NonNullable<ResolvedFilters['area']>): Sql {
-  return area.level === 'rw'
-    ? sql`SELECT rw_idx FROM regions WHERE code = ${area.code}`
-    : sql`SELECT rw_idx FROM regions WHERE level = 'rw' AND ${raw(REGION_COLUMN[area.level])} = ${area.code}`;
-}
-
-/**
- * Households with at least one matching record whose home RW lies in the filter's area: one row
- * each, with the date of its first matching record and its home RW index. Grouping by the INTEGER
- * id (instead of COUNT DISTINCT) lets DuckDB use a perfect hash table.
- */
-export function reachedHouseholds(f: ResolvedFilters): Sql {
-  if (f.recipientTypes.length && !f.recipientTypes.includes('household')) {
-    return raw(
-      'SELECT NULL::INTEGER AS household_id, NULL::DATE AS first_date, NULL::SMALLINT AS home_rw_idx WHERE false',
-    );
-  }
-  const area = f.area ? sql`AND home_rw_idx IN (${rwIndexesInArea(f.area)})` : raw('');
-  return sql`SELECT household_id, min(date) AS first_date, any_value(home_rw_idx) AS home_rw_idx
-             FROM distributions
-             WHERE ${whereRecords({ ...f, area: null })} AND household_id IS NOT NULL ${area}
-             GROUP BY household_id`;
 }
 
 /** WHERE clause selecting the RWs inside the filter's area (all RWs when there is none). */

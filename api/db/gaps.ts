@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryChoropleth, type ChoroplethOptions, type ChoroplethRow } from './choropleth';
 import { queryRows } from './database';
+import type { ReachIndex } from '../reach-index';
 import type { ResolvedFilters } from './filters';
 import { sql } from './sql';
 
@@ -22,10 +23,11 @@ export interface GapOptions extends ChoroplethOptions {
  */
 export async function queryGaps(
   conn: DuckDBConnection,
+  reach: ReachIndex,
   f: ResolvedFilters,
   options: GapOptions,
 ): Promise<{ total: number; rows: GapRow[] }> {
-  const all = await queryChoropleth(conn, f, options);
+  const all = await queryChoropleth(conn, reach, f, options);
   const ranked = all
     .filter(
       (r) => r.need >= options.minNeed && (r.status === 'uncovered' || r.status === 'underserved'),

@@ -19,8 +19,13 @@ export function coverageStatus(
   return householdsReached / need < threshold ? 'underserved' : 'served';
 }
 
+/** Ratios are rounded to six significant digits: exact enough, and half the JSON. */
+function round6(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
 export function coverage(householdsReached: number, need: number): number | null {
-  return need > 0 ? householdsReached / need : null;
+  return need > 0 ? round6(householdsReached / need) : null;
 }
 
 export function gap(householdsReached: number, need: number): number {
@@ -28,5 +33,5 @@ export function gap(householdsReached: number, need: number): number {
 }
 
 export function per(value: number, base: number, unit: number): number | null {
-  return base > 0 ? (value * unit) / base : null;
+  return base > 0 ? round6((value * unit) / base) : null;
 }

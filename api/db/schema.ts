@@ -99,9 +99,7 @@ CREATE TABLE distributions (
   kota_code VARCHAR NOT NULL,
   lon DOUBLE,
   lat DOUBLE,
-  status status_t NOT NULL,
-  -- The recipient household's home RW (regions.rw_idx); NULL for institutions and communities.
-  home_rw_idx SMALLINT
+  status status_t NOT NULL
 );
 `;
 

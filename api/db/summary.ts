@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AID_TYPES, INSTITUTION_TYPES, type AidType } from '../domain';
 import { queryOne } from './database';
-import { reachedHouseholds, whereRecords, whereRws, type ResolvedFilters } from './filters';
+import { whereRecords, whereRws, type ResolvedFilters } from './filters';
+import type { ReachIndex } from '../reach-index';
 import { coverage, gap, per } from './metrics';
 import { joinSql, sql } from './sql';
 
@@ -21,17 +22,21 @@ export interface Summary {
   packages_per_100_need: number | null;
 }
 
-export async function querySummary(conn: DuckDBConnection, f: ResolvedFilters): Promise<Summary> {
-  // Packages, areas and aggregators from the rollup; distinct households and institutions from
-  // the raw records (neither can be summed across rollup rows).
+export async function querySummary(
+  conn: DuckDBConnection,
+  reach: ReachIndex,
+  f: ResolvedFilters,
+): Promise<Summary> {
+  // Packages, areas and aggregators from the rollup; distinct institutions from the raw records and
+  // distinct households from the reach index (neither can be summed across rollup rows).
   const row = await queryOne<Record<string, number | string | null>>(
     conn,
     sql`
       SELECT coalesce(sum(packages), 0)::DOUBLE AS total,
-             coalesce(sum(packages) FILTER (aid_type = 'sembako'), 0)::DOUBLE AS sembako,
-             coalesce(sum(packages) FILTER (aid_type = 'siap_saji'), 0)::DOUBLE AS siap_saji,
-             coalesce(sum(packages) FILTER (aid_type = 'lebaran'), 0)::DOUBLE AS lebaran,
-             coalesce(sum(packages) FILTER (aid_type = 'thr'), 0)::DOUBLE AS thr,
+             coalesce(sum(packages) FILTER (aid_type = 'sembako'::aid_type_t), 0)::DOUBLE AS sembako,
+             coalesce(sum(packages) FILTER (aid_type = 'siap_saji'::aid_type_t), 0)::DOUBLE AS siap_saji,
+             coalesce(sum(packages) FILTER (aid_type = 'lebaran'::aid_type_t), 0)::DOUBLE AS lebaran,
+             coalesce(sum(packages) FILTER (aid_type = 'thr'::aid_type_t), 0)::DOUBLE AS thr,
              count(DISTINCT kota_code)::INTEGER AS kota,
              count(DISTINCT kecamatan_code)::INTEGER AS kecamatan,
              count(DISTINCT kelurahan_code)::INTEGER AS kelurahan,
@@ -43,15 +48,14 @@ export async function querySummary(conn: DuckDBConnection, f: ResolvedFilters): 
       FROM rollup_rw_day
       WHERE ${whereRecords(f)}`,
   );
-  const counts = await queryOne<{ households: number; institutions: number }>(
+  const institutions = await queryOne<{ n: number }>(
     conn,
-    sql`SELECT (SELECT count(*) FROM (${reachedHouseholds(f)}))::INTEGER AS households,
-               (SELECT count(DISTINCT institution_id) FROM distributions
+    sql`SELECT (SELECT count(DISTINCT institution_id) FROM distributions
                 WHERE ${whereRecords(f)}
                   AND recipient_type IN (${joinSql(
                     INSTITUTION_TYPES.map((t) => sql`${t}`),
                     ', ',
-                  )}))::INTEGER AS institutions`,
+                  )}))::INTEGER AS n`,
   );
   const area = await queryOne<{ need: number; population: number }>(
     conn,
@@ -60,7 +64,7 @@ export async function querySummary(conn: DuckDBConnection, f: ResolvedFilters): 
   );
   const n = (k: string) => Number(row[k] ?? 0);
   const packages = Object.fromEntries(AID_TYPES.map((t) => [t, n(t)])) as Record<AidType, number>;
-  const reached = counts.households;
+  const reached = reach.reach(f, reach.rwsIn(f.area)).total;
   return {
     packages: { total: n('total'), ...packages },
     households_reached: reached,
@@ -70,7 +74,7 @@ export async function querySummary(conn: DuckDBConnection, f: ResolvedFilters): 
       kelurahan: n('kelurahan'),
       rw: n('rw'),
     },
-    institutions_reached: counts.institutions,
+    institutions_reached: institutions.n,
     aggregators_active: n('aggregators_active'),
     records: n('records'),
     first_date: (row.first_date as string | null) ?? null,

@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AID_TYPES, type AidType } from '../domain';
 import { queryRows } from './database';
-import { reachedHouseholds, whereRecords, type ResolvedFilters } from './filters';
+import type { ReachIndex } from '../reach-index';
+import { whereRecords, type ResolvedFilters } from './filters';
 import { raw, sql } from './sql';
 
 export type Interval = 'day' | 'week';
@@ -23,6 +24,7 @@ export interface TimePoint {
  */
 export async function queryTimeseries(
   conn: DuckDBConnection,
+  reach: ReachIndex,
   f: ResolvedFilters,
   interval: Interval,
   cumulative: boolean,
@@ -39,26 +41,31 @@ export async function queryTimeseries(
       pk AS (
         SELECT ${bucket('date')} AS bucket,
                sum(packages)::DOUBLE AS total,
-               coalesce(sum(packages) FILTER (aid_type = 'sembako'), 0)::DOUBLE AS sembako,
-               coalesce(sum(packages) FILTER (aid_type = 'siap_saji'), 0)::DOUBLE AS siap_saji,
-               coalesce(sum(packages) FILTER (aid_type = 'lebaran'), 0)::DOUBLE AS lebaran,
-               coalesce(sum(packages) FILTER (aid_type = 'thr'), 0)::DOUBLE AS thr,
+               coalesce(sum(packages) FILTER (aid_type = 'sembako'::aid_type_t), 0)::DOUBLE AS sembako,
+               coalesce(sum(packages) FILTER (aid_type = 'siap_saji'::aid_type_t), 0)::DOUBLE AS siap_saji,
+               coalesce(sum(packages) FILTER (aid_type = 'lebaran'::aid_type_t), 0)::DOUBLE AS lebaran,
+               coalesce(sum(packages) FILTER (aid_type = 'thr'::aid_type_t), 0)::DOUBLE AS thr,
                sum(records)::DOUBLE AS records
         FROM rollup_rw_day WHERE ${whereRecords(f)} GROUP BY 1
-      ),
-      first_seen AS (
-        SELECT ${bucket('x.first_date')} AS bucket, count(*)::DOUBLE AS n
-        FROM (${reachedHouseholds(f)}) x
-        GROUP BY 1
       )
       SELECT b.bucket::VARCHAR AS date,
              coalesce(pk.total, 0) AS total, coalesce(pk.sembako, 0) AS sembako,
              coalesce(pk.siap_saji, 0) AS siap_saji, coalesce(pk.lebaran, 0) AS lebaran,
-             coalesce(pk.thr, 0) AS thr, coalesce(pk.records, 0) AS records,
-             coalesce(fs.n, 0) AS new_households
-      FROM buckets b LEFT JOIN pk USING (bucket) LEFT JOIN first_seen fs USING (bucket)
+             coalesce(pk.thr, 0) AS thr, coalesce(pk.records, 0) AS records
+      FROM buckets b LEFT JOIN pk USING (bucket)
       ORDER BY b.bucket`,
   );
+  // New households per bucket: first matching record per household, from the reach index.
+  const { newPerDay } = reach.reach(f, reach.rwsIn(f.area));
+  const fromDay = Math.round(Date.parse(`${f.from}T00:00:00Z`) / 86_400_000);
+  const newPerBucket = new Map<string, number>();
+  newPerDay.forEach((n, i) => {
+    if (n === 0) return;
+    const day = new Date((fromDay + i) * 86_400_000);
+    if (interval === 'week') day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
+    const key = day.toISOString().slice(0, 10);
+    newPerBucket.set(key, (newPerBucket.get(key) ?? 0) + n);
+  });
   const running: Record<string, number> = {};
   let households = 0;
   return rows.map((r) => {
@@ -70,7 +77,7 @@ export async function queryTimeseries(
     const packages = Object.fromEntries(
       ['total', ...AID_TYPES].map((k) => [k, value(k)]),
     ) as TimePoint['packages'];
-    const fresh = Number(r.new_households);
+    const fresh = newPerBucket.get(String(r.date)) ?? 0;
     households += fresh;
     return {
       date: String(r.date),

@@ -17,7 +17,9 @@ export const areas = new Hono<AppEnv>().get(
       throw new ApiError(404, 'area_not_found', `No region has the code ${code}`, { code });
     const q = c.req.valid('query');
     const filters = { ...resolveFilters(q, c.var.ctx), area: { code, level } };
-    const detail = await c.var.db.withConnection((conn) => queryArea(conn, filters, q.threshold));
+    const detail = await c.var.db.withConnection((conn) =>
+      queryArea(conn, c.var.reach, filters, q.threshold),
+    );
     return c.json({ filters: echoFilters(filters), data_version: c.var.ctx.version, ...detail });
   },
 );

@@ -38,7 +38,11 @@ export const choropleth = new Hono<AppEnv>().get(
     const filters = resolveFilters(q, c.var.ctx);
     const parent = resolveParent(q.parent, q.level, c.var.ctx);
     const rows = await c.var.db.withConnection((conn) =>
-      queryChoropleth(conn, filters, { level: q.level, parent, threshold: q.threshold }),
+      queryChoropleth(conn, c.var.reach, filters, {
+        level: q.level,
+        parent,
+        threshold: q.threshold,
+      }),
     );
     return c.json({
       level: q.level,

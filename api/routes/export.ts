@@ -60,7 +60,11 @@ export const exports = new Hono<AppEnv>().get('/', validate('query', ExportQuery
   const parent = resolveParent(q.parent, q.level, c.var.ctx);
   const rows = (
     await c.var.db.withConnection((conn) =>
-      queryChoropleth(conn, filters, { level: q.level, parent, threshold: q.threshold }),
+      queryChoropleth(conn, c.var.reach, filters, {
+        level: q.level,
+        parent,
+        threshold: q.threshold,
+      }),
     )
   ).map(flatRow);
   const name = `peta-kolaborasi-${q.level}${parent ? `-${parent.code}` : ''}-${filters.from}-${filters.to}`;

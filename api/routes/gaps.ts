@@ -11,7 +11,7 @@ export const gaps = new Hono<AppEnv>().get('/', validate('query', GapsQuery), as
   const filters = resolveFilters(q, c.var.ctx);
   const parent = resolveParent(q.parent, q.level, c.var.ctx);
   const result = await c.var.db.withConnection((conn) =>
-    queryGaps(conn, filters, {
+    queryGaps(conn, c.var.reach, filters, {
       level: q.level,
       parent,
       threshold: q.threshold,

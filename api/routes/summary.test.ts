@@ -71,7 +71,7 @@ describe('GET /api/summary on the default dataset', () => {
   it('reports need, coverage and gap consistently', async () => {
     const { body } = await summary('');
     expect(body.need).toBe(1_200_000);
-    expect(body.coverage).toBeCloseTo(body.households_reached / 1_200_000, 10);
+    expect(body.coverage).toBeCloseTo(body.households_reached / 1_200_000, 6);
     expect(body.gap).toBe(1_200_000 - body.households_reached);
   });
 

@@ -7,7 +7,7 @@ import { validate } from '../validate';
 
 export const summary = new Hono<AppEnv>().get('/', validate('query', Filters), async (c) => {
   const filters = resolveFilters(c.req.valid('query'), c.var.ctx);
-  const result = await c.var.db.withConnection((conn) => querySummary(conn, filters));
+  const result = await c.var.db.withConnection((conn) => querySummary(conn, c.var.reach, filters));
   return c.json({
     filters: {
       from: filters.from,

@@ -12,7 +12,7 @@ export const timeseries = new Hono<AppEnv>().get(
     const q = c.req.valid('query');
     const filters = resolveFilters(q, c.var.ctx);
     const series = await c.var.db.withConnection((conn) =>
-      queryTimeseries(conn, filters, q.interval, q.cumulative),
+      queryTimeseries(conn, c.var.reach, filters, q.interval, q.cumulative),
     );
     return c.json({
       interval: q.interval,
