@@ -2,23 +2,16 @@ import { AGGREGATORS, AID_TYPES, RECORD_STATUSES, type AggregatorSlug, type Leve
 import type { Database } from './db/database';
 import type { ResolvedFilters } from './db/filters';
 
-/** An RW's codes at every level, by its regions.rw_idx. */
-interface RwCodes {
-  rw: string;
-  kelurahan: string;
-  kecamatan: string;
-  kota: string;
-}
-
 /**
- * Distinct households reached, for any filter, in one pass over compact typed arrays.
+ * Distinct households reached, for any filter, without grouping millions of records per query.
  *
- * Counting distinct households is the one metric that no rollup can sum. DuckDB answers it by
- * grouping every matching record by household, which costs most of a query at ten million
- * records. This index holds, per household record and in date order, only the day, the household
- * and a byte for aggregator, aid type and status (about 9 bytes a record), plus each household's
- * home RW; a query marks each household the first time it matches. It is loaded from DuckDB, the
- * source of truth, and must be reloaded after every ingest.
+ * Counting distinct households is the one metric that no rollup can sum, and grouping every
+ * matching record by household costs most of a query at ten million records. This index keeps the
+ * household records as runs: one run per household and combination of aggregator, aid type and
+ * status, holding that run's days in order. A query visits each run once, skips runs whose
+ * combination or home RW does not match, and looks for the first day inside the window; runs of
+ * one household are adjacent, so it is counted once without any lookup table. It is loaded from
+ * DuckDB, the source of truth, and must be reloaded after every ingest.
  */
 export interface Reach {
   /** Households reached per home RW, indexed by regions.rw_idx. */
@@ -28,83 +21,88 @@ export interface Reach {
   newPerDay: Uint32Array;
 }
 
+/** An RW's codes at every level, by its regions.rw_idx. */
+interface RwCodes {
+  rw: string;
+  kelurahan: string;
+  kecamatan: string;
+  kota: string;
+}
+
+interface Runs {
+  household: Uint32Array;
+  combo: Uint8Array;
+  home: Uint16Array;
+  /** Offsets into `days`; run r holds days[start[r]] … days[start[r + 1] − 1], ascending. */
+  start: Uint32Array;
+  days: Int32Array;
+}
+
 const DAY_MS = 86_400_000;
 const epochDay = (iso: string) => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
 
+/** Aggregator, aid type and status in one byte; enum positions follow the domain lists. */
 function comboOf(aggregator: number, aidType: number, status: number): number {
   return aggregator | (aidType << 3) | (status << 5);
 }
 
 export class ReachIndex {
-  private stamp: Uint32Array;
-  private query = 0;
-
   private constructor(
-    private readonly days: Int32Array,
-    private readonly households: Uint32Array,
-    private readonly combos: Uint8Array,
-    private readonly homeRw: Uint16Array,
+    private readonly runs: Runs,
     private readonly rws: RwCodes[],
-  ) {
-    this.stamp = new Uint32Array(homeRw.length);
-  }
-
-  get rwCount(): number {
-    return this.rws.length - 1;
-  }
+  ) {}
 
   get records(): number {
-    return this.days.length;
+    return this.runs.days.length;
   }
 
   static async load(db: Database): Promise<ReachIndex> {
     return db.withConnection(async (conn) => {
       const sizes = await conn.runAndReadAll(`
         SELECT (SELECT count(*) FROM distributions WHERE household_id IS NOT NULL)::INTEGER,
-               (SELECT coalesce(max(household_id), 0) FROM households)::INTEGER,
+               (SELECT count(*) FROM (SELECT DISTINCT household_id, aggregator, aid_type, status
+                                      FROM distributions WHERE household_id IS NOT NULL))::INTEGER,
                (SELECT coalesce(max(rw_idx), 0) FROM regions)::INTEGER`);
-      const [n, maxHousehold, rwCount] = sizes.getRows()[0]!.map(Number) as [
-        number,
-        number,
-        number,
-      ];
-      if (n > 0xfffffff) throw new Error('too many household records for the reach index');
-      const days = new Int32Array(n);
-      const households = new Uint32Array(n);
-      const combos = new Uint8Array(n);
-      // Enum positions follow the domain lists the schema was created from.
+      const [n, runCount, rwCount] = sizes.getRows()[0]!.map(Number) as [number, number, number];
+      const runs: Runs = {
+        household: new Uint32Array(runCount),
+        combo: new Uint8Array(runCount),
+        home: new Uint16Array(runCount),
+        start: new Uint32Array(runCount + 1),
+        days: new Int32Array(n),
+      };
       const result = await conn.stream(`
-        SELECT (date - DATE '1970-01-01')::INTEGER AS day, household_id,
-               (enum_code(aggregator) + enum_code(aid_type) * 8 + enum_code(status) * 32)::INTEGER AS combo
-        FROM distributions WHERE household_id IS NOT NULL
-        ORDER BY date, id`);
+        SELECT d.household_id,
+               (enum_code(d.aggregator) + enum_code(d.aid_type) * 8 + enum_code(d.status) * 32)::INTEGER AS combo,
+               h.rw_idx::INTEGER AS home,
+               (d.date - DATE '1970-01-01')::INTEGER AS day
+        FROM distributions d JOIN households h USING (household_id)
+        ORDER BY d.household_id, combo, day`);
       let at = 0;
+      let run = -1;
       for (
         let chunk = await result.fetchChunk();
         chunk && chunk.rowCount > 0;
         chunk = await result.fetchChunk()
       ) {
-        const d = chunk.getColumnValues(0) as number[];
-        const h = chunk.getColumnValues(1) as number[];
-        const c = chunk.getColumnValues(2) as number[];
-        for (let i = 0; i < d.length; i++) {
-          days[at] = d[i]!;
-          households[at] = h[i]!;
-          combos[at] = c[i]!;
-          at++;
+        const [h, c, r, d] = [0, 1, 2, 3].map((i) => chunk.getColumnValues(i) as number[]) as [
+          number[],
+          number[],
+          number[],
+          number[],
+        ];
+        for (let i = 0; i < h.length; i++) {
+          if (run < 0 || runs.household[run] !== h[i] || runs.combo[run] !== c[i]) {
+            run++;
+            runs.household[run] = h[i]!;
+            runs.combo[run] = c[i]!;
+            runs.home[run] = r[i]!;
+            runs.start[run] = at;
+          }
+          runs.days[at++] = d[i]!;
         }
       }
-      const homeRw = new Uint16Array(maxHousehold + 1);
-      const homes = await conn.stream('SELECT household_id, rw_idx::INTEGER FROM households');
-      for (
-        let chunk = await homes.fetchChunk();
-        chunk && chunk.rowCount > 0;
-        chunk = await homes.fetchChunk()
-      ) {
-        const h = chunk.getColumnValues(0) as number[];
-        const r = chunk.getColumnValues(1) as number[];
-        for (let i = 0; i < h.length; i++) homeRw[h[i]!] = r[i]!;
-      }
+      runs.start[runCount] = at;
       const rws: RwCodes[] = new Array(rwCount + 1);
       const rwRows = await conn.runAndReadAll(
         `SELECT rw_idx::INTEGER, code, kelurahan_code, kecamatan_code, kota_code FROM regions WHERE level = 'rw'`,
@@ -117,25 +115,17 @@ export class ReachIndex {
           kota: String(kota),
         };
       }
-      return new ReachIndex(days, households, combos, homeRw, rws);
+      return new ReachIndex(runs, rws);
     });
   }
 
-  /** First record at or after `day` (records are in date order). */
-  private lowerBound(day: number): number {
-    let lo = 0;
-    let hi = this.days.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.days[mid]! < day) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  get rwCount(): number {
+    return this.rws.length - 1;
   }
 
-  private allowedCombos(f: ResolvedFilters, aggregators?: readonly AggregatorSlug[]): Uint8Array {
+  private allowedCombos(f: ResolvedFilters): Uint8Array {
     const allowed = new Uint8Array(128);
-    const aggs = aggregators ?? (f.aggregators.length ? f.aggregators : AGGREGATORS);
+    const aggs = f.aggregators.length ? f.aggregators : AGGREGATORS;
     const types = f.aidTypes.length ? f.aidTypes : AID_TYPES;
     for (const a of aggs)
       for (const t of types)
@@ -146,12 +136,36 @@ export class ReachIndex {
     return allowed;
   }
 
-  private nextQuery(): number {
-    if (++this.query === 0xffffffff) {
-      this.stamp.fill(0);
-      this.query = 1;
+  private areaMask(homeRws: ReadonlySet<number> | null): Uint8Array | null {
+    if (!homeRws) return null;
+    const mask = new Uint8Array(this.rwCount + 1);
+    homeRws.forEach((r) => (mask[r] = 1));
+    return mask;
+  }
+
+  /**
+   * Visits every run that matches the filters and has a day in the window, with that first day.
+   * Runs of one household come together, in household order.
+   */
+  private forEachMatch(
+    f: ResolvedFilters,
+    homeRws: ReadonlySet<number> | null,
+    visit: (run: number, firstDay: number) => void,
+  ): void {
+    if (f.recipientTypes.length && !f.recipientTypes.includes('household')) return;
+    const from = epochDay(f.from);
+    const to = epochDay(f.to);
+    const allowed = this.allowedCombos(f);
+    const area = this.areaMask(homeRws);
+    const { combo, home, start, days } = this.runs;
+    for (let r = 0, end = combo.length; r < end; r++) {
+      if (!allowed[combo[r]!]) continue;
+      if (area && !area[home[r]!]) continue;
+      const last = start[r + 1]!;
+      let i = start[r]!;
+      while (i < last && days[i]! < from) i++;
+      if (i < last && days[i]! <= to) visit(r, days[i]!);
     }
-    return this.query;
   }
 
   /**
@@ -160,30 +174,28 @@ export class ReachIndex {
    */
   reach(f: ResolvedFilters, homeRws: ReadonlySet<number> | null): Reach {
     const from = epochDay(f.from);
-    const to = epochDay(f.to);
     const perRw = new Uint32Array(this.rwCount + 1);
-    const newPerDay = new Uint32Array(Math.max(0, to - from + 1));
-    if (f.recipientTypes.length && !f.recipientTypes.includes('household'))
-      return { perRw, total: 0, newPerDay };
-    const allowed = this.allowedCombos(f);
-    const area = homeRws ? new Uint8Array(this.rwCount + 1) : null;
-    homeRws?.forEach((r) => (area![r] = 1));
-    const q = this.nextQuery();
-    const { days, households, combos, homeRw, stamp } = this;
+    const newPerDay = new Uint32Array(Math.max(0, epochDay(f.to) - from + 1));
+    const { household, home } = this.runs;
     let total = 0;
-    for (let i = this.lowerBound(from), end = days.length; i < end; i++) {
-      const day = days[i]!;
-      if (day > to) break;
-      if (!allowed[combos[i]!]) continue;
-      const h = households[i]!;
-      if (stamp[h] === q) continue;
-      const rw = homeRw[h]!;
-      if (area && !area[rw]) continue;
-      stamp[h] = q;
-      perRw[rw]!++;
-      newPerDay[day - from]!++;
+    let current = -1;
+    let first = 0;
+    const flush = () => {
+      if (current < 0) return;
+      perRw[home[current]!]!++;
+      newPerDay[first - from]!++;
       total++;
-    }
+    };
+    this.forEachMatch(f, homeRws, (run, day) => {
+      if (current >= 0 && household[current] === household[run]) {
+        if (day < first) first = day;
+        return;
+      }
+      flush();
+      current = run;
+      first = day;
+    });
+    flush();
     return { perRw, total, newPerDay };
   }
 
@@ -192,25 +204,23 @@ export class ReachIndex {
     f: ResolvedFilters,
     homeRws: ReadonlySet<number> | null,
   ): Map<AggregatorSlug, number> {
+    const counts = new Uint32Array(AGGREGATORS.length);
+    const { household, combo } = this.runs;
+    let lastHousehold = -1;
+    let counted = 0;
+    this.forEachMatch(f, homeRws, (run) => {
+      if (household[run] !== lastHousehold) {
+        lastHousehold = household[run]!;
+        counted = 0;
+      }
+      const a = combo[run]! & 7;
+      if (counted & (1 << a)) return;
+      counted |= 1 << a;
+      counts[a]!++;
+    });
     const out = new Map<AggregatorSlug, number>();
-    if (f.recipientTypes.length && !f.recipientTypes.includes('household')) return out;
-    const from = epochDay(f.from);
-    const to = epochDay(f.to);
-    const allowed = this.allowedCombos(f);
-    const area = homeRws ? new Uint8Array(this.rwCount + 1) : null;
-    homeRws?.forEach((r) => (area![r] = 1));
-    const seen = AGGREGATORS.map(() => new Set<number>());
-    const { days, households, combos, homeRw } = this;
-    for (let i = this.lowerBound(from), end = days.length; i < end; i++) {
-      if (days[i]! > to) break;
-      const combo = combos[i]!;
-      if (!allowed[combo]) continue;
-      const h = households[i]!;
-      if (area && !area[homeRw[h]!]) continue;
-      seen[combo & 7]!.add(h);
-    }
-    seen.forEach((set, a) => {
-      if (set.size > 0) out.set(AGGREGATORS[a]!, set.size);
+    counts.forEach((n, a) => {
+      if (n > 0) out.set(AGGREGATORS[a]!, n);
     });
     return out;
   }

@@ -18,7 +18,7 @@ export function resolveRegion(
   ctx: DataContext,
   param: string,
 ): { code: string; level: Level } {
-  const level = ctx.regions.get(code);
+  const level = ctx.regions.get(code)?.level;
   if (!level) {
     throw new ApiError(400, 'unknown_area', `No region has the code ${code}`, {
       parameters: [{ param, code: 'unknown_area', message: `unknown region code ${code}` }],

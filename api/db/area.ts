@@ -1,8 +1,7 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { LEVELS, type AggregatorSlug, type Level } from '../domain';
 import { queryChoropleth, type ChoroplethRow } from './choropleth';
 import { queryOne, queryRows } from './database';
-import type { ReachIndex } from '../reach-index';
+import type { QueryContext } from './query-context';
 import { whereRecords, type ResolvedFilters } from './filters';
 import { queryInstitutions, type InstitutionRow } from './institutions';
 import { querySummary, type Summary } from './summary';
@@ -45,11 +44,11 @@ export interface AreaDetail {
 
 /** Everything the area panel shows, for one region and the current filters. */
 export async function queryArea(
-  conn: DuckDBConnection,
-  reach: ReachIndex,
+  q: QueryContext,
   f: ResolvedFilters & { area: { code: string; level: Level } },
   threshold: number,
 ): Promise<AreaDetail> {
+  const { conn, reach } = q;
   const { code, level } = f.area;
   const r = await queryOne<Record<string, unknown>>(
     conn,
@@ -69,7 +68,7 @@ export async function queryArea(
         )})
         ORDER BY length(code)`,
   );
-  const summary = await querySummary(conn, reach, f);
+  const summary = await querySummary(q, f);
   const byAggregator = await queryRows<Record<string, unknown>>(
     conn,
     sql`
@@ -87,14 +86,13 @@ export async function queryArea(
     ? {
         level: childLevel,
         rows: await queryChoropleth(
-          conn,
-          reach,
+          q,
           { ...f, area: null },
           { level: childLevel, parent: f.area, threshold },
         ),
       }
     : null;
-  const trend = await queryTimeseries(conn, reach, f, 'day', false);
+  const trend = await queryTimeseries(q, f, 'day', false);
   const institutions = await queryInstitutions(conn, f, []);
   // COVID-19 is reported per kelurahan; an RW shows its kelurahan's figures.
   const covidArea = level === 'rw' ? String(r.kelurahan_code) : code;

@@ -1,9 +1,9 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { isWithin } from '../context';
 import { AID_TYPES, INSTITUTION_TYPES, type AidType } from '../domain';
-import { queryOne } from './database';
-import { whereRecords, whereRws, type ResolvedFilters } from './filters';
-import type { ReachIndex } from '../reach-index';
+import { queryOne, queryRows } from './database';
+import { whereRecords, type ResolvedFilters } from './filters';
 import { coverage, gap, per } from './metrics';
+import type { QueryContext } from './query-context';
 import { joinSql, sql } from './sql';
 
 export interface Summary {
@@ -22,67 +22,86 @@ export interface Summary {
   packages_per_100_need: number | null;
 }
 
+/**
+ * Totals for the filters. Packages and areas come from the rollup (per RW, summed here), distinct
+ * institutions from the raw records, distinct households from the reach index: neither of the
+ * last two can be summed across rollup rows.
+ */
 export async function querySummary(
-  conn: DuckDBConnection,
-  reach: ReachIndex,
+  { conn, reach, ctx }: QueryContext,
   f: ResolvedFilters,
 ): Promise<Summary> {
-  // Packages, areas and aggregators from the rollup; distinct institutions from the raw records and
-  // distinct households from the reach index (neither can be summed across rollup rows).
-  const row = await queryOne<Record<string, number | string | null>>(
+  const perRw = await queryRows<Record<string, number | string>>(
     conn,
-    sql`
-      SELECT coalesce(sum(packages), 0)::DOUBLE AS total,
-             coalesce(sum(packages) FILTER (aid_type = 'sembako'::aid_type_t), 0)::DOUBLE AS sembako,
-             coalesce(sum(packages) FILTER (aid_type = 'siap_saji'::aid_type_t), 0)::DOUBLE AS siap_saji,
-             coalesce(sum(packages) FILTER (aid_type = 'lebaran'::aid_type_t), 0)::DOUBLE AS lebaran,
-             coalesce(sum(packages) FILTER (aid_type = 'thr'::aid_type_t), 0)::DOUBLE AS thr,
-             count(DISTINCT kota_code)::INTEGER AS kota,
-             count(DISTINCT kecamatan_code)::INTEGER AS kecamatan,
-             count(DISTINCT kelurahan_code)::INTEGER AS kelurahan,
-             count(DISTINCT rw_code)::INTEGER AS rw,
-             count(DISTINCT aggregator)::INTEGER AS aggregators_active,
-             coalesce(sum(records), 0)::DOUBLE AS records,
-             min(date)::VARCHAR AS first_date,
-             max(date)::VARCHAR AS last_date
-      FROM rollup_rw_day
-      WHERE ${whereRecords(f)}`,
+    sql`SELECT rw_code,
+               sum(packages) FILTER (aid_type = 'sembako'::aid_type_t)::DOUBLE AS sembako,
+               sum(packages) FILTER (aid_type = 'siap_saji'::aid_type_t)::DOUBLE AS siap_saji,
+               sum(packages) FILTER (aid_type = 'lebaran'::aid_type_t)::DOUBLE AS lebaran,
+               sum(packages) FILTER (aid_type = 'thr'::aid_type_t)::DOUBLE AS thr,
+               sum(records)::DOUBLE AS records
+        FROM rollup_rw_day WHERE ${whereRecords(f)} GROUP BY 1`,
   );
-  const institutions = await queryOne<{ n: number }>(
+  const other = await queryOne<{
+    aggregators: number;
+    first: string | null;
+    last: string | null;
+    institutions: number;
+  }>(
     conn,
-    sql`SELECT (SELECT count(DISTINCT institution_id) FROM distributions
-                WHERE ${whereRecords(f)}
-                  AND recipient_type IN (${joinSql(
-                    INSTITUTION_TYPES.map((t) => sql`${t}`),
-                    ', ',
-                  )}))::INTEGER AS n`,
+    sql`SELECT count(DISTINCT aggregator)::INTEGER AS aggregators, min(date)::VARCHAR AS first,
+               max(date)::VARCHAR AS last,
+               (SELECT count(DISTINCT institution_id) FROM distributions
+                WHERE ${whereRecords(f)} AND recipient_type IN (${joinSql(
+                  INSTITUTION_TYPES.map((t) => sql`${t}::recipient_type_t`),
+                  ', ',
+                )}))::INTEGER AS institutions
+        FROM rollup_rw_day WHERE ${whereRecords(f)}`,
   );
-  const area = await queryOne<{ need: number; population: number }>(
-    conn,
-    sql`SELECT coalesce(sum(need), 0)::INTEGER AS need, coalesce(sum(population), 0)::INTEGER AS population
-        FROM regions WHERE ${whereRws(f)}`,
-  );
-  const n = (k: string) => Number(row[k] ?? 0);
-  const packages = Object.fromEntries(AID_TYPES.map((t) => [t, n(t)])) as Record<AidType, number>;
-  const reached = reach.reach(f, reach.rwsIn(f.area)).total;
+  const packages = { total: 0, sembako: 0, siap_saji: 0, lebaran: 0, thr: 0 };
+  let records = 0;
+  const reached = {
+    kota: new Set<string>(),
+    kecamatan: new Set<string>(),
+    kelurahan: new Set<string>(),
+    rw: 0,
+  };
+  for (const row of perRw) {
+    for (const t of AID_TYPES) packages[t] += Number(row[t] ?? 0);
+    records += Number(row.records ?? 0);
+    const rw = ctx.regions.get(String(row.rw_code));
+    if (!rw) continue;
+    reached.rw++;
+    reached.kota.add(rw.kota_code);
+    reached.kecamatan.add(rw.kecamatan_code!);
+    reached.kelurahan.add(rw.kelurahan_code!);
+  }
+  packages.total = AID_TYPES.reduce((s, t) => s + packages[t], 0);
+  let need = 0;
+  let population = 0;
+  for (const r of ctx.byLevel.rw) {
+    if (f.area && !isWithin(r, f.area)) continue;
+    need += r.need;
+    population += r.population;
+  }
+  const households = reach.reach(f, reach.rwsIn(f.area)).total;
   return {
-    packages: { total: n('total'), ...packages },
-    households_reached: reached,
+    packages,
+    households_reached: households,
     areas_reached: {
-      kota: n('kota'),
-      kecamatan: n('kecamatan'),
-      kelurahan: n('kelurahan'),
-      rw: n('rw'),
+      kota: reached.kota.size,
+      kecamatan: reached.kecamatan.size,
+      kelurahan: reached.kelurahan.size,
+      rw: reached.rw,
     },
-    institutions_reached: institutions.n,
-    aggregators_active: n('aggregators_active'),
-    records: n('records'),
-    first_date: (row.first_date as string | null) ?? null,
-    last_date: (row.last_date as string | null) ?? null,
-    need: area.need,
-    population: area.population,
-    coverage: coverage(reached, area.need),
-    gap: gap(reached, area.need),
-    packages_per_100_need: per(n('total'), area.need, 100),
+    institutions_reached: other.institutions,
+    aggregators_active: other.aggregators,
+    records,
+    first_date: other.first,
+    last_date: other.last,
+    need,
+    population,
+    coverage: coverage(households, need),
+    gap: gap(households, need),
+    packages_per_100_need: per(packages.total, need, 100),
   };
 }

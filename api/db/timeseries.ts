@@ -1,7 +1,6 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { AID_TYPES, type AidType } from '../domain';
 import { queryRows } from './database';
-import type { ReachIndex } from '../reach-index';
+import type { QueryContext } from './query-context';
 import { whereRecords, type ResolvedFilters } from './filters';
 import { raw, sql } from './sql';
 
@@ -23,8 +22,7 @@ export interface TimePoint {
  * With `cumulative`, packages are running totals; households_reached is always cumulative.
  */
 export async function queryTimeseries(
-  conn: DuckDBConnection,
-  reach: ReachIndex,
+  { conn, reach }: QueryContext,
   f: ResolvedFilters,
   interval: Interval,
   cumulative: boolean,

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { queryArea } from '../db/area';
 import type { AppEnv } from '../env';
+import { runQuery } from '../run-query';
 import { ApiError } from '../errors';
 import { echoFilters, resolveFilters } from '../resolve-filters';
 import { AreaParams, AreaQuery } from '../schemas/filters';
@@ -12,14 +13,12 @@ export const areas = new Hono<AppEnv>().get(
   validate('query', AreaQuery),
   async (c) => {
     const { code } = c.req.valid('param');
-    const level = c.var.ctx.regions.get(code);
+    const level = c.var.ctx.regions.get(code)?.level;
     if (!level)
       throw new ApiError(404, 'area_not_found', `No region has the code ${code}`, { code });
     const q = c.req.valid('query');
     const filters = { ...resolveFilters(q, c.var.ctx), area: { code, level } };
-    const detail = await c.var.db.withConnection((conn) =>
-      queryArea(conn, c.var.reach, filters, q.threshold),
-    );
+    const detail = await runQuery(c, (qc) => queryArea(qc, filters, q.threshold));
     return c.json({ filters: echoFilters(filters), data_version: c.var.ctx.version, ...detail });
   },
 );

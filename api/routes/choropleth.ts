@@ -3,6 +3,7 @@ import { queryChoropleth, type ChoroplethOptions } from '../db/choropleth';
 import type { DataContext } from '../context';
 import { LEVELS, type Level } from '../domain';
 import type { AppEnv } from '../env';
+import { runQuery } from '../run-query';
 import { ApiError } from '../errors';
 import { echoFilters, resolveFilters, resolveRegion } from '../resolve-filters';
 import { ChoroplethQuery } from '../schemas/filters';
@@ -37,8 +38,8 @@ export const choropleth = new Hono<AppEnv>().get(
     const q = c.req.valid('query');
     const filters = resolveFilters(q, c.var.ctx);
     const parent = resolveParent(q.parent, q.level, c.var.ctx);
-    const rows = await c.var.db.withConnection((conn) =>
-      queryChoropleth(conn, c.var.reach, filters, {
+    const rows = await runQuery(c, (qc) =>
+      queryChoropleth(qc, filters, {
         level: q.level,
         parent,
         threshold: q.threshold,

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { queryChoropleth, type ChoroplethRow } from '../db/choropleth';
 import { AID_TYPES } from '../domain';
 import type { AppEnv } from '../env';
+import { runQuery } from '../run-query';
 import { resolveFilters } from '../resolve-filters';
 import { ExportQuery } from '../schemas/filters';
 import { validate } from '../validate';
@@ -59,8 +60,8 @@ export const exports = new Hono<AppEnv>().get('/', validate('query', ExportQuery
   const filters = resolveFilters(q, c.var.ctx);
   const parent = resolveParent(q.parent, q.level, c.var.ctx);
   const rows = (
-    await c.var.db.withConnection((conn) =>
-      queryChoropleth(conn, c.var.reach, filters, {
+    await runQuery(c, (qc) =>
+      queryChoropleth(qc, filters, {
         level: q.level,
         parent,
         threshold: q.threshold,

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { queryGaps } from '../db/gaps';
 import type { AppEnv } from '../env';
+import { runQuery } from '../run-query';
 import { echoFilters, resolveFilters } from '../resolve-filters';
 import { GapsQuery } from '../schemas/filters';
 import { validate } from '../validate';
@@ -10,8 +11,8 @@ export const gaps = new Hono<AppEnv>().get('/', validate('query', GapsQuery), as
   const q = c.req.valid('query');
   const filters = resolveFilters(q, c.var.ctx);
   const parent = resolveParent(q.parent, q.level, c.var.ctx);
-  const result = await c.var.db.withConnection((conn) =>
-    queryGaps(conn, c.var.reach, filters, {
+  const result = await runQuery(c, (qc) =>
+    queryGaps(qc, filters, {
       level: q.level,
       parent,
       threshold: q.threshold,

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { queryTimeseries } from '../db/timeseries';
 import type { AppEnv } from '../env';
+import { runQuery } from '../run-query';
 import { echoFilters, resolveFilters } from '../resolve-filters';
 import { TimeseriesQuery } from '../schemas/filters';
 import { validate } from '../validate';
@@ -11,8 +12,8 @@ export const timeseries = new Hono<AppEnv>().get(
   async (c) => {
     const q = c.req.valid('query');
     const filters = resolveFilters(q, c.var.ctx);
-    const series = await c.var.db.withConnection((conn) =>
-      queryTimeseries(conn, c.var.reach, filters, q.interval, q.cumulative),
+    const series = await runQuery(c, (qc) =>
+      queryTimeseries(qc, filters, q.interval, q.cumulative),
     );
     return c.json({
       interval: q.interval,

@@ -1,0 +1,8 @@
+import type { Context } from 'hono';
+import type { QueryContext } from './db/query-context';
+import type { AppEnv } from './env';
+
+/** Runs an aggregate query on its own connection with the reach index and region facts. */
+export function runQuery<T>(c: Context<AppEnv>, work: (q: QueryContext) => Promise<T>): Promise<T> {
+  return c.var.db.withConnection((conn) => work({ conn, reach: c.var.reach, ctx: c.var.ctx }));
+}
