@@ -77,7 +77,8 @@ export function responseCache(options: {
     const body = Buffer.from(await c.res.arrayBuffer());
     const entry: Entry = {
       body,
-      gzip: body.length >= MIN_GZIP_BYTES ? gzipSync(body, { level: 6 }) : null,
+      // Level 1: several times faster than the default on a megabyte of JSON, nearly as small.
+      gzip: body.length >= MIN_GZIP_BYTES ? gzipSync(body, { level: 1 }) : null,
       contentType: c.res.headers.get('Content-Type') ?? 'application/json',
       disposition: c.res.headers.get('Content-Disposition'),
       etag,

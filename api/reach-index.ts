@@ -8,9 +8,10 @@ import type { ResolvedFilters } from './db/filters';
  * Counting distinct households is the one metric that no rollup can sum, and grouping every
  * matching record by household costs most of a query at ten million records. This index keeps the
  * household records as runs: one run per household and combination of aggregator, aid type and
- * status, holding that run's days in order. A query visits each run once, skips runs whose
- * combination or home RW does not match, and looks for the first day inside the window; runs of
- * one household are adjacent, so it is counted once without any lookup table. It is loaded from
+ * status, holding that run's days in order, with runs grouped by the household's home RW. A query
+ * visits the runs of the RWs it covers (all of them, or only an area's), skips runs whose
+ * combination does not match, and looks for the first day inside the window; runs of one
+ * household are adjacent, so it is counted once without any lookup table. It is loaded from
  * DuckDB, the source of truth, and must be reloaded after every ingest.
  */
 export interface Reach {
@@ -30,6 +31,8 @@ interface RwCodes {
 }
 
 interface Runs {
+  /** Runs of home RW i are runs rwStart[i] … rwStart[i + 1] − 1. */
+  rwStart: Uint32Array;
   household: Uint32Array;
   combo: Uint8Array;
   home: Uint16Array;
@@ -65,6 +68,7 @@ export class ReachIndex {
                (SELECT coalesce(max(rw_idx), 0) FROM regions)::INTEGER`);
       const [n, runCount, rwCount] = sizes.getRows()[0]!.map(Number) as [number, number, number];
       const runs: Runs = {
+        rwStart: new Uint32Array(rwCount + 2),
         household: new Uint32Array(runCount),
         combo: new Uint8Array(runCount),
         home: new Uint16Array(runCount),
@@ -77,7 +81,7 @@ export class ReachIndex {
                h.rw_idx::INTEGER AS home,
                (d.date - DATE '1970-01-01')::INTEGER AS day
         FROM distributions d JOIN households h USING (household_id)
-        ORDER BY d.household_id, combo, day`);
+        ORDER BY home, d.household_id, combo, day`);
       let at = 0;
       let run = -1;
       for (
@@ -94,6 +98,8 @@ export class ReachIndex {
         for (let i = 0; i < h.length; i++) {
           if (run < 0 || runs.household[run] !== h[i] || runs.combo[run] !== c[i]) {
             run++;
+            // Every RW up to this run's home starts here (RWs without households are empty).
+            for (let rw = run === 0 ? 0 : runs.home[run - 1]! + 1; rw <= r[i]!; rw++) runs.rwStart[rw] = run;
             runs.household[run] = h[i]!;
             runs.combo[run] = c[i]!;
             runs.home[run] = r[i]!;
@@ -103,6 +109,7 @@ export class ReachIndex {
         }
       }
       runs.start[runCount] = at;
+      for (let rw = run < 0 ? 0 : runs.home[run]! + 1; rw <= rwCount + 1; rw++) runs.rwStart[rw] = runCount;
       const rws: RwCodes[] = new Array(rwCount + 1);
       const rwRows = await conn.runAndReadAll(
         `SELECT rw_idx::INTEGER, code, kelurahan_code, kecamatan_code, kota_code FROM regions WHERE level = 'rw'`,
@@ -136,13 +143,6 @@ export class ReachIndex {
     return allowed;
   }
 
-  private areaMask(homeRws: ReadonlySet<number> | null): Uint8Array | null {
-    if (!homeRws) return null;
-    const mask = new Uint8Array(this.rwCount + 1);
-    homeRws.forEach((r) => (mask[r] = 1));
-    return mask;
-  }
-
   /**
    * Visits every run that matches the filters and has a day in the window, with that first day.
    * Runs of one household come together, in household order.
@@ -156,15 +156,18 @@ export class ReachIndex {
     const from = epochDay(f.from);
     const to = epochDay(f.to);
     const allowed = this.allowedCombos(f);
-    const area = this.areaMask(homeRws);
-    const { combo, home, start, days } = this.runs;
-    for (let r = 0, end = combo.length; r < end; r++) {
-      if (!allowed[combo[r]!]) continue;
-      if (area && !area[home[r]!]) continue;
-      const last = start[r + 1]!;
-      let i = start[r]!;
-      while (i < last && days[i]! < from) i++;
-      if (i < last && days[i]! <= to) visit(r, days[i]!);
+    const { rwStart, combo, start, days } = this.runs;
+    const ranges: [number, number][] = homeRws
+      ? [...homeRws].sort((a, b) => a - b).map((rw) => [rwStart[rw]!, rwStart[rw + 1]!])
+      : [[0, combo.length]];
+    for (const [first, end] of ranges) {
+      for (let r = first; r < end; r++) {
+        if (!allowed[combo[r]!]) continue;
+        const last = start[r + 1]!;
+        let i = start[r]!;
+        while (i < last && days[i]! < from) i++;
+        if (i < last && days[i]! <= to) visit(r, days[i]!);
+      }
     }
   }
 

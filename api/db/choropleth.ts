@@ -78,7 +78,8 @@ export async function queryChoropleth(
     for (const [kel, n] of covid) if (kel.startsWith(`${code}.`)) sum += n;
     return sum;
   };
-  const households = reach.byRegion(reach.reach(f, null), options.level);
+  // Households count at their home, so a parent's RWs hold everything its children need.
+  const households = reach.byRegion(reach.reach(f, reach.rwsIn(options.parent)), options.level);
   const regions = ctx.byLevel[options.level].filter(
     (r) => !options.parent || isWithin(r, options.parent),
   );
