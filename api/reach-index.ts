@@ -99,7 +99,8 @@ export class ReachIndex {
           if (run < 0 || runs.household[run] !== h[i] || runs.combo[run] !== c[i]) {
             run++;
             // Every RW up to this run's home starts here (RWs without households are empty).
-            for (let rw = run === 0 ? 0 : runs.home[run - 1]! + 1; rw <= r[i]!; rw++) runs.rwStart[rw] = run;
+            for (let rw = run === 0 ? 0 : runs.home[run - 1]! + 1; rw <= r[i]!; rw++)
+              runs.rwStart[rw] = run;
             runs.household[run] = h[i]!;
             runs.combo[run] = c[i]!;
             runs.home[run] = r[i]!;
@@ -109,7 +110,8 @@ export class ReachIndex {
         }
       }
       runs.start[runCount] = at;
-      for (let rw = run < 0 ? 0 : runs.home[run]! + 1; rw <= rwCount + 1; rw++) runs.rwStart[rw] = runCount;
+      for (let rw = run < 0 ? 0 : runs.home[run]! + 1; rw <= rwCount + 1; rw++)
+        runs.rwStart[rw] = runCount;
       const rws: RwCodes[] = new Array(rwCount + 1);
       const rwRows = await conn.runAndReadAll(
         `SELECT rw_idx::INTEGER, code, kelurahan_code, kecamatan_code, kota_code FROM regions WHERE level = 'rw'`,
