@@ -1,11 +1,8 @@
 /** The only module with side effects: opens DuckDB and serves the API (and the built client). */
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
-import { WEB_GEOJSON_DIR } from './paths';
-import { loadContext } from './context';
 import { openDatabase } from './db/database';
-import { loadBoundaries } from './boundaries';
-import { ReachIndex } from './reach-index';
+import { loadDeps } from './deps';
 
 export interface ServeOptions {
   dbPath: string;
@@ -16,13 +13,8 @@ export interface ServeOptions {
 
 export async function startServer(options: ServeOptions) {
   const db = await openDatabase(options.dbPath, { readOnly: options.readOnly ?? false });
-  const ctx = await loadContext(db);
-  const app = createApp({
-    db,
-    ctx,
-    boundaries: loadBoundaries(WEB_GEOJSON_DIR),
-    reach: await ReachIndex.load(db),
-  });
+  const deps = await loadDeps(db);
+  const app = createApp(deps);
   const server = serve({
     fetch: app.fetch,
     port: options.port,
@@ -35,5 +27,5 @@ export async function startServer(options: ServeOptions) {
         resolve();
       });
     });
-  return { server, close, ctx };
+  return { server, close, ctx: deps.ctx };
 }

@@ -4,27 +4,18 @@ import path from 'node:path';
 import { buildDatabase } from '../scripts/build-db';
 import { DEFAULT_DB_PATH } from '../scripts/lib/paths';
 import { createApp } from './app';
-import { loadBoundaries } from './boundaries';
-import { ReachIndex } from './reach-index';
-import { loadContext } from './context';
 import { openDatabase } from './db/database';
-import { WEB_GEOJSON_DIR } from './paths';
+import { loadDeps } from './deps';
 
 export const FIXTURE_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
 
 async function appOver(dbPath: string, cleanup: () => void = () => {}) {
   const db = await openDatabase(dbPath, { readOnly: true });
-  const ctx = await loadContext(db);
-  const app = createApp({
-    db,
-    ctx,
-    boundaries: loadBoundaries(WEB_GEOJSON_DIR),
-    reach: await ReachIndex.load(db),
-  });
+  const deps = await loadDeps(db);
   return {
-    app,
+    app: createApp(deps),
     db,
-    ctx,
+    ctx: deps.ctx,
     close: () => {
       db.close();
       cleanup();

@@ -1,7 +1,7 @@
 import { isWithin } from '../context';
-import type { AidType, Level } from '../domain';
+import { AID_TYPES, type AidType, type Level } from '../domain';
 import { queryRows } from './database';
-import { REGION_COLUMN, whereRecords, type ResolvedFilters } from './filters';
+import { PACKAGE_COLUMNS, REGION_COLUMN, whereRecords, type ResolvedFilters } from './filters';
 import { coverage, coverageStatus, gap, per, type CoverageStatus } from './metrics';
 import type { QueryContext } from './query-context';
 import { raw, sql, type Sql } from './sql';
@@ -54,12 +54,7 @@ export async function queryChoropleth(
   const packages = await queryRows<Record<string, number | string>>(
     conn,
     sql`SELECT ${col} AS code,
-               sum(packages)::DOUBLE AS packages,
-               coalesce(sum(packages) FILTER (aid_type = 'sembako'::aid_type_t), 0)::DOUBLE AS sembako,
-               coalesce(sum(packages) FILTER (aid_type = 'siap_saji'::aid_type_t), 0)::DOUBLE AS siap_saji,
-               coalesce(sum(packages) FILTER (aid_type = 'lebaran'::aid_type_t), 0)::DOUBLE AS lebaran,
-               coalesce(sum(packages) FILTER (aid_type = 'thr'::aid_type_t), 0)::DOUBLE AS thr,
-               sum(records)::DOUBLE AS records
+               ${PACKAGE_COLUMNS}
         FROM rollup_rw_day
         WHERE ${whereRecords(f)}
         GROUP BY 1`,
@@ -87,7 +82,7 @@ export async function queryChoropleth(
     const p = byCode.get(r.code);
     const n = (k: string) => Number(p?.[k] ?? 0);
     const reached = households.get(r.code) ?? 0;
-    const total = n('packages');
+    const total = AID_TYPES.reduce((t, a) => t + n(a), 0);
     const kelurahan = r.level === 'rw' ? ctx.regions.get(r.kelurahan_code!) : r;
     const cases =
       options.level === 'rw' ? covidOf(r.kelurahan_code!, 'kelurahan') : covidOf(r.code, r.level);

@@ -1,4 +1,11 @@
-import type { AggregatorSlug, AidType, Level, RecipientType, RecordStatus } from '../domain';
+import {
+  AID_TYPES,
+  type AggregatorSlug,
+  type AidType,
+  type Level,
+  type RecipientType,
+  type RecordStatus,
+} from '../domain';
 import { joinSql, raw, sql, type Sql } from './sql';
 
 /** Filters after validation and defaulting: every field has a definite value. */
@@ -56,3 +63,13 @@ export function whereRws(f: ResolvedFilters, alias = ''): Sql {
   }
   return joinSql(parts, ' AND ');
 }
+
+/** Rollup columns: packages per aid type and records (aggregates over rollup_rw_day). */
+export const PACKAGE_COLUMNS: Sql = raw(
+  [
+    ...AID_TYPES.map(
+      (t) => `coalesce(sum(packages) FILTER (aid_type = '${t}'::aid_type_t), 0)::DOUBLE AS ${t}`,
+    ),
+    'coalesce(sum(records), 0)::DOUBLE AS records',
+  ].join(',\n'),
+);

@@ -1,7 +1,7 @@
 import { isWithin } from '../context';
 import { AID_TYPES, INSTITUTION_TYPES, type AidType } from '../domain';
 import { queryOne, queryRows } from './database';
-import { whereRecords, type ResolvedFilters } from './filters';
+import { PACKAGE_COLUMNS, whereRecords, type ResolvedFilters } from './filters';
 import { coverage, gap, per } from './metrics';
 import type { QueryContext } from './query-context';
 import { joinSql, sql } from './sql';
@@ -34,11 +34,7 @@ export async function querySummary(
   const perRw = await queryRows<Record<string, number | string>>(
     conn,
     sql`SELECT rw_code,
-               sum(packages) FILTER (aid_type = 'sembako'::aid_type_t)::DOUBLE AS sembako,
-               sum(packages) FILTER (aid_type = 'siap_saji'::aid_type_t)::DOUBLE AS siap_saji,
-               sum(packages) FILTER (aid_type = 'lebaran'::aid_type_t)::DOUBLE AS lebaran,
-               sum(packages) FILTER (aid_type = 'thr'::aid_type_t)::DOUBLE AS thr,
-               sum(records)::DOUBLE AS records
+               ${PACKAGE_COLUMNS}
         FROM rollup_rw_day WHERE ${whereRecords(f)} GROUP BY 1`,
   );
   const other = await queryOne<{

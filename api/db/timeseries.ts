@@ -1,7 +1,7 @@
 import { AID_TYPES, type AidType } from '../domain';
 import { queryRows } from './database';
 import type { QueryContext } from './query-context';
-import { whereRecords, type ResolvedFilters } from './filters';
+import { PACKAGE_COLUMNS, whereRecords, type ResolvedFilters } from './filters';
 import { raw, sql } from './sql';
 
 export type Interval = 'day' | 'week';
@@ -38,18 +38,10 @@ export async function queryTimeseries(
       ),
       pk AS (
         SELECT ${bucket('date')} AS bucket,
-               sum(packages)::DOUBLE AS total,
-               coalesce(sum(packages) FILTER (aid_type = 'sembako'::aid_type_t), 0)::DOUBLE AS sembako,
-               coalesce(sum(packages) FILTER (aid_type = 'siap_saji'::aid_type_t), 0)::DOUBLE AS siap_saji,
-               coalesce(sum(packages) FILTER (aid_type = 'lebaran'::aid_type_t), 0)::DOUBLE AS lebaran,
-               coalesce(sum(packages) FILTER (aid_type = 'thr'::aid_type_t), 0)::DOUBLE AS thr,
-               sum(records)::DOUBLE AS records
+               ${PACKAGE_COLUMNS}
         FROM rollup_rw_day WHERE ${whereRecords(f)} GROUP BY 1
       )
-      SELECT b.bucket::VARCHAR AS date,
-             coalesce(pk.total, 0) AS total, coalesce(pk.sembako, 0) AS sembako,
-             coalesce(pk.siap_saji, 0) AS siap_saji, coalesce(pk.lebaran, 0) AS lebaran,
-             coalesce(pk.thr, 0) AS thr, coalesce(pk.records, 0) AS records
+      SELECT b.bucket::VARCHAR AS date, pk.*
       FROM buckets b LEFT JOIN pk USING (bucket)
       ORDER BY b.bucket`,
   );
@@ -68,7 +60,8 @@ export async function queryTimeseries(
   let households = 0;
   return rows.map((r) => {
     const value = (k: string) => {
-      const v = Number(r[k]);
+      const v =
+        k === 'total' ? AID_TYPES.reduce((t, a) => t + Number(r[a] ?? 0), 0) : Number(r[k] ?? 0);
       running[k] = (running[k] ?? 0) + v;
       return cumulative ? running[k]! : v;
     };

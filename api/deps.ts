@@ -1,0 +1,16 @@
+import type { AppDeps } from './app';
+import { loadBoundaries } from './boundaries';
+import { loadContext } from './context';
+import type { Database } from './db/database';
+import { WEB_GEOJSON_DIR } from './paths';
+import { ReachIndex } from './reach-index';
+
+/** Everything the app reads besides DuckDB itself: region facts, web geometry, reach index. */
+export async function loadDeps(db: Database): Promise<AppDeps> {
+  return {
+    db,
+    ctx: await loadContext(db),
+    boundaries: loadBoundaries(WEB_GEOJSON_DIR),
+    reach: await ReachIndex.load(db),
+  };
+}
