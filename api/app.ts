@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import type { Boundaries } from './boundaries';
 import { responseCache } from './cache';
@@ -19,6 +21,8 @@ import { summary } from './routes/summary';
 import { timeseries } from './routes/timeseries';
 
 export interface AppDeps {
+  /** Built client (vite build output); served for every path outside /api. */
+  clientDir?: string;
   db: Database;
   ctx: DataContext;
   boundaries: Boundaries;
@@ -64,6 +68,19 @@ export function createApp(deps: AppDeps) {
     .route('/export', exports);
 
   const app = new Hono<AppEnv>().route('/api', api);
+  if (deps.clientDir) {
+    const root = path.relative(process.cwd(), deps.clientDir) || '.';
+    app.use('/assets/*', async (c, next) => {
+      await next();
+      if (c.res.status === 200)
+        c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+    });
+    app.get('*', serveStatic({ root }));
+    // Any other page path opens the app, which reads its view from the URL.
+    app.get('*', (c, next) =>
+      c.req.path.startsWith('/api/') ? next() : serveStatic({ root, path: 'index.html' })(c, next),
+    );
+  }
   app.onError(handleError);
   app.notFound(handleNotFound);
   return app;

@@ -19,7 +19,7 @@ beforeAll(async () => {
     [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'],
     {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(PORT), DB_PATH: dbPath },
+      env: { ...process.env, PORT: String(PORT), DB_PATH: dbPath, SKIP_CLIENT_BUILD: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -37,7 +37,13 @@ async function startServer(dbPath: string, port: number): Promise<ChildProcess> 
     [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'],
     {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), DB_PATH: dbPath, DB_READ_ONLY: '1' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DB_PATH: dbPath,
+        DB_READ_ONLY: '1',
+        SKIP_CLIENT_BUILD: '1',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );

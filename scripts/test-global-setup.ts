@@ -1,6 +1,8 @@
+import { ensureClientBuild } from './build-client';
 import { ensureDefaultDatabase } from './prepare-data';
 
-/** Tests read the real default database; build it once before any test file runs. */
+/** Tests read the real default database and drive the built client; build both once. */
 export default async function setup(): Promise<void> {
   await ensureDefaultDatabase();
+  await ensureClientBuild();
 }
