@@ -145,6 +145,14 @@ export class ReachIndex {
     return allowed;
   }
 
+  /** Run index ranges covering the given home RWs (all runs when there is no area). */
+  private ranges(homeRws: ReadonlySet<number> | null): [number, number][] {
+    const { rwStart, combo } = this.runs;
+    return homeRws
+      ? [...homeRws].sort((a, b) => a - b).map((rw) => [rwStart[rw]!, rwStart[rw + 1]!])
+      : [[0, combo.length]];
+  }
+
   /**
    * Visits every run that matches the filters and has a day in the window, with that first day.
    * Runs of one household come together, in household order.
@@ -158,11 +166,8 @@ export class ReachIndex {
     const from = epochDay(f.from);
     const to = epochDay(f.to);
     const allowed = this.allowedCombos(f);
-    const { rwStart, combo, start, days } = this.runs;
-    const ranges: [number, number][] = homeRws
-      ? [...homeRws].sort((a, b) => a - b).map((rw) => [rwStart[rw]!, rwStart[rw + 1]!])
-      : [[0, combo.length]];
-    for (const [first, end] of ranges) {
+    const { combo, start, days } = this.runs;
+    for (const [first, end] of this.ranges(homeRws)) {
       for (let r = first; r < end; r++) {
         if (!allowed[combo[r]!]) continue;
         const last = start[r + 1]!;
@@ -179,28 +184,45 @@ export class ReachIndex {
    */
   reach(f: ResolvedFilters, homeRws: ReadonlySet<number> | null): Reach {
     const from = epochDay(f.from);
+    const to = epochDay(f.to);
     const perRw = new Uint32Array(this.rwCount + 1);
-    const newPerDay = new Uint32Array(Math.max(0, epochDay(f.to) - from + 1));
-    const { household, home } = this.runs;
+    const newPerDay = new Uint32Array(Math.max(0, to - from + 1));
     let total = 0;
+    if (f.recipientTypes.length && !f.recipientTypes.includes('household'))
+      return { perRw, total, newPerDay };
+    const allowed = this.allowedCombos(f);
+    const { household, home, combo, start, days } = this.runs;
+    // The hot loop of every aggregate query: kept inline (no callback) on purpose.
     let current = -1;
+    let currentHome = 0;
     let first = 0;
-    const flush = () => {
-      if (current < 0) return;
-      perRw[home[current]!]!++;
+    for (const [begin, end] of this.ranges(homeRws)) {
+      for (let r = begin; r < end; r++) {
+        if (!allowed[combo[r]!]) continue;
+        const last = start[r + 1]!;
+        let i = start[r]!;
+        while (i < last && days[i]! < from) i++;
+        if (i === last || days[i]! > to) continue;
+        const h = household[r]!;
+        if (h === current) {
+          if (days[i]! < first) first = days[i]!;
+          continue;
+        }
+        if (current >= 0) {
+          perRw[currentHome]!++;
+          newPerDay[first - from]!++;
+          total++;
+        }
+        current = h;
+        currentHome = home[r]!;
+        first = days[i]!;
+      }
+    }
+    if (current >= 0) {
+      perRw[currentHome]!++;
       newPerDay[first - from]!++;
       total++;
-    };
-    this.forEachMatch(f, homeRws, (run, day) => {
-      if (current >= 0 && household[current] === household[run]) {
-        if (day < first) first = day;
-        return;
-      }
-      flush();
-      current = run;
-      first = day;
-    });
-    flush();
+    }
     return { perRw, total, newPerDay };
   }
 

@@ -51,7 +51,8 @@ export async function queryChoropleth(
   options: ChoroplethOptions,
 ): Promise<ChoroplethRow[]> {
   const col = raw(REGION_COLUMN[options.level]);
-  const packages = await queryRows<Record<string, number | string>>(
+  // DuckDB works on its own threads: count households in JS meanwhile.
+  const packagesQuery = queryRows<Record<string, number | string>>(
     conn,
     sql`SELECT ${col} AS code,
                ${PACKAGE_COLUMNS}
@@ -59,7 +60,9 @@ export async function queryChoropleth(
         WHERE ${whereRecords(f)}
         GROUP BY 1`,
   );
-  const byCode = new Map(packages.map((p) => [String(p.code), p]));
+  // Households count at their home, so a parent's RWs hold everything its children need.
+  const households = reach.byRegion(reach.reach(f, reach.rwsIn(options.parent)), options.level);
+  const byCode = new Map((await packagesQuery).map((p) => [String(p.code), p]));
   const covid = new Map(
     (await queryRows<{ kelurahan_code: string; positive: number }>(conn, covidAsOf(f.to))).map(
       (c) => [c.kelurahan_code, Number(c.positive)],
@@ -73,8 +76,6 @@ export async function queryChoropleth(
     for (const [kel, n] of covid) if (kel.startsWith(`${code}.`)) sum += n;
     return sum;
   };
-  // Households count at their home, so a parent's RWs hold everything its children need.
-  const households = reach.byRegion(reach.reach(f, reach.rwsIn(options.parent)), options.level);
   const regions = ctx.byLevel[options.level].filter(
     (r) => !options.parent || isWithin(r, options.parent),
   );

@@ -31,12 +31,15 @@ export async function querySummary(
   { conn, reach, ctx }: QueryContext,
   f: ResolvedFilters,
 ): Promise<Summary> {
-  const perRw = await queryRows<Record<string, number | string>>(
+  // DuckDB works on its own threads: count households in JS meanwhile.
+  const perRwQuery = queryRows<Record<string, number | string>>(
     conn,
     sql`SELECT rw_code,
                ${PACKAGE_COLUMNS}
         FROM rollup_rw_day WHERE ${whereRecords(f)} GROUP BY 1`,
   );
+  const households = reach.reach(f, reach.rwsIn(f.area)).total;
+  const perRw = await perRwQuery;
   const other = await queryOne<{
     aggregators: number;
     first: string | null;
@@ -79,7 +82,6 @@ export async function querySummary(
     need += r.need;
     population += r.population;
   }
-  const households = reach.reach(f, reach.rwsIn(f.area)).total;
   return {
     packages,
     households_reached: households,

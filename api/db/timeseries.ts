@@ -29,7 +29,8 @@ export async function queryTimeseries(
 ): Promise<TimePoint[]> {
   const bucket = (col: string) =>
     interval === 'week' ? raw(`date_trunc('week', ${col})::DATE`) : raw(`${col}::DATE`);
-  const rows = await queryRows<Record<string, unknown>>(
+  // DuckDB works on its own threads: count households in JS meanwhile.
+  const rowsQuery = queryRows<Record<string, unknown>>(
     conn,
     sql`
       WITH buckets AS (
@@ -47,6 +48,7 @@ export async function queryTimeseries(
   );
   // New households per bucket: first matching record per household, from the reach index.
   const { newPerDay } = reach.reach(f, reach.rwsIn(f.area));
+  const rows = await rowsQuery;
   const fromDay = Math.round(Date.parse(`${f.from}T00:00:00Z`) / 86_400_000);
   const newPerBucket = new Map<string, number>();
   newPerDay.forEach((n, i) => {
