@@ -6,7 +6,7 @@ import { whereRecords, type ResolvedFilters } from './filters';
 import { queryInstitutions, type InstitutionRow } from './institutions';
 import { querySummary, type Summary } from './summary';
 import { queryTimeseries, type TimePoint } from './timeseries';
-import { joinSql, sql } from './sql';
+import { sql } from './sql';
 
 export interface AreaDetail {
   region: {
@@ -59,15 +59,10 @@ export async function queryArea(
   const ancestorCodes = [r.kota_code, r.kecamatan_code, r.kelurahan_code, code].filter(
     (c, i, all): c is string => typeof c === 'string' && all.indexOf(c) === i,
   );
-  const breadcrumbs = await queryRows<{ code: string; name: string; level: Level }>(
-    conn,
-    sql`SELECT code, name, level::VARCHAR AS level FROM regions
-        WHERE code IN (${joinSql(
-          ancestorCodes.map((c) => sql`${c}`),
-          ', ',
-        )})
-        ORDER BY length(code)`,
-  );
+  const breadcrumbs = ancestorCodes.map((c) => {
+    const facts = q.ctx.regions.get(c)!;
+    return { code: c, name: facts.name, level: facts.level };
+  });
   const summary = await querySummary(q, f);
   const byAggregator = await queryRows<Record<string, unknown>>(
     conn,
