@@ -4,5 +4,7 @@ import type { AppEnv } from './env';
 
 /** Runs an aggregate query on its own connection with the reach index and region facts. */
 export function runQuery<T>(c: Context<AppEnv>, work: (q: QueryContext) => Promise<T>): Promise<T> {
-  return c.var.db.withConnection((conn) => work({ conn, reach: c.var.reach, ctx: c.var.ctx }));
+  const fork = <U>(inner: (q: QueryContext) => Promise<U>): Promise<U> =>
+    c.var.db.withConnection((conn) => inner({ conn, reach: c.var.reach, ctx: c.var.ctx, fork }));
+  return fork(work);
 }

@@ -63,48 +63,51 @@ export async function queryArea(
     const facts = q.ctx.regions.get(c)!;
     return { code: c, name: facts.name, level: facts.level };
   });
-  const summary = await querySummary(q, f);
-  const byAggregator = await queryRows<Record<string, unknown>>(
-    conn,
-    sql`
-      WITH pk AS (
-        SELECT aggregator, sum(packages)::DOUBLE AS packages, sum(records)::INTEGER AS records
-        FROM rollup_rw_day WHERE ${whereRecords(f)} GROUP BY 1
-      )
-      SELECT a.slug::VARCHAR AS slug, a.name, coalesce(pk.packages, 0) AS packages,
-             coalesce(pk.records, 0) AS records
-      FROM aggregators a LEFT JOIN pk ON pk.aggregator = a.slug`,
-  );
-  const householdsByAggregator = reach.reachByAggregator(f, reach.rwsIn(f.area));
-  const childLevel = LEVELS[LEVELS.indexOf(level) + 1];
-  const children = childLevel
-    ? {
-        level: childLevel,
-        rows: await queryChoropleth(
-          q,
-          { ...f, area: null },
-          { level: childLevel, parent: f.area, threshold },
-        ),
-      }
-    : null;
-  const trend = await queryTimeseries(q, f, 'day', false);
-  const institutions = await queryInstitutions(conn, f, []);
   // COVID-19 is reported per kelurahan; an RW shows its kelurahan's figures.
   const covidArea = level === 'rw' ? String(r.kelurahan_code) : code;
-  const covidRow = await queryOne<{
-    positive: number | null;
-    as_of: string | null;
-    population: number;
-  }>(
-    conn,
-    sql`
-      WITH day AS (SELECT max(date) AS d FROM covid_daily WHERE date <= ${f.to}::DATE)
-      SELECT sum(c.positive)::INTEGER AS positive, any_value(day.d)::VARCHAR AS as_of,
-             (SELECT sum(population) FROM regions k WHERE k.level = 'kelurahan'
-                AND starts_with(k.code, ${covidArea}))::INTEGER AS population
-      FROM covid_daily c, day
-      WHERE c.date = day.d AND starts_with(c.kelurahan_code, ${covidArea})`,
-  );
+  const childLevel = LEVELS[LEVELS.indexOf(level) + 1];
+  // The parts are independent: each runs on its own connection so DuckDB and JS work overlap.
+  const [summary, byAggregator, children, trend, institutions, covidRow] = await Promise.all([
+    q.fork((x) => querySummary(x, f)),
+    q.fork((x) =>
+      queryRows<Record<string, unknown>>(
+        x.conn,
+        sql`
+          WITH pk AS (
+            SELECT aggregator, sum(packages)::DOUBLE AS packages, sum(records)::INTEGER AS records
+            FROM rollup_rw_day WHERE ${whereRecords(f)} GROUP BY 1
+          )
+          SELECT a.slug::VARCHAR AS slug, a.name, coalesce(pk.packages, 0) AS packages,
+                 coalesce(pk.records, 0) AS records
+          FROM aggregators a LEFT JOIN pk ON pk.aggregator = a.slug`,
+      ),
+    ),
+    childLevel
+      ? q.fork(async (x) => ({
+          level: childLevel,
+          rows: await queryChoropleth(
+            x,
+            { ...f, area: null },
+            { level: childLevel, parent: f.area, threshold },
+          ),
+        }))
+      : Promise.resolve(null),
+    q.fork((x) => queryTimeseries(x, f, 'day', false)),
+    q.fork((x) => queryInstitutions(x.conn, f, [])),
+    q.fork((x) =>
+      queryOne<{ positive: number | null; as_of: string | null; population: number }>(
+        x.conn,
+        sql`
+          WITH day AS (SELECT max(date) AS d FROM covid_daily WHERE date <= ${f.to}::DATE)
+          SELECT sum(c.positive)::INTEGER AS positive, any_value(day.d)::VARCHAR AS as_of,
+                 (SELECT sum(population) FROM regions k WHERE k.level = 'kelurahan'
+                    AND starts_with(k.code, ${covidArea}))::INTEGER AS population
+          FROM covid_daily c, day
+          WHERE c.date = day.d AND starts_with(c.kelurahan_code, ${covidArea})`,
+      ),
+    ),
+  ]);
+  const householdsByAggregator = reach.reachByAggregator(f, reach.rwsIn(f.area));
   const positive = covidRow.as_of === null ? null : covidRow.positive;
   return {
     region: {

@@ -7,4 +7,6 @@ export interface QueryContext {
   conn: DuckDBConnection;
   reach: ReachIndex;
   ctx: DataContext;
+  /** Runs independent work on a connection of its own, so several queries can overlap. */
+  fork<T>(work: (q: QueryContext) => Promise<T>): Promise<T>;
 }
