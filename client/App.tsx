@@ -1,8 +1,15 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
+import { bbox } from '@turf/turf';
 import type { PickingInfo } from '@deck.gl/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { boundariesOptions, choroplethOptions, summaryOptions, type ChoroplethRow } from './api';
+import {
+  boundariesOptions,
+  choroplethOptions,
+  summaryOptions,
+  type Boundaries,
+  type ChoroplethRow,
+} from './api';
 import { legendBins } from './colour';
 import { formatNumber, formatShare } from './format';
 import { rememberLanguage, type Language } from './i18n';
@@ -10,12 +17,23 @@ import { buildLayers, metricValue } from './layers';
 import { MapView } from './components/MapView';
 import {
   AID_TYPE_OPTIONS,
+  childLevel,
   LEVEL_OPTIONS,
+  levelOfArea,
   METRIC_OPTIONS,
   parseViewState,
   serializeViewState,
   type ViewState,
 } from './url-state';
+
+const GAP_ROWS = 10;
+
+/** The area's own code and those of the regions above it, top first. */
+function ancestry(area: string | undefined): string[] {
+  if (!area) return [];
+  const parts = area.split('.');
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 2).join('.'));
+}
 
 const AID_LABELS: Record<string, { id: string; en: string }> = {
   sembako: { id: 'Sembako', en: 'Staple food' },
@@ -50,12 +68,43 @@ export function App() {
     document.documentElement.lang = lang;
   }, [i18n, lang]);
 
-  const boundaries = useQuery(boundariesOptions(view.level));
+  const level = view.area ? childLevel(levelOfArea(view.area)) : view.level;
+  const boundaries = useQuery(boundariesOptions(level));
   const choropleth = useQuery({
-    ...choroplethOptions(view.level, view.aid),
+    ...choroplethOptions(level, view.aid, view.area),
     placeholderData: keepPreviousData,
   });
-  const summary = useQuery({ ...summaryOptions(view.aid), placeholderData: keepPreviousData });
+  const summary = useQuery({
+    ...summaryOptions(view.aid, view.area),
+    placeholderData: keepPreviousData,
+  });
+  const crumbs = ancestry(view.area);
+  const crumbBoundaries = useQueries({
+    queries: crumbs.map((code) => boundariesOptions(levelOfArea(code))),
+  });
+  const crumbNames = crumbs.map(
+    (code, i) =>
+      crumbBoundaries[i]?.data?.features.find((f) => f.properties.code === code)?.properties.name ??
+      code,
+  );
+
+  // Only the regions inside the area; the filtered collection stays the same object while the
+  // data does, so deck.gl does not re-tessellate on filter changes.
+  const shown = useMemo((): Boundaries | undefined => {
+    if (!boundaries.data || !view.area) return boundaries.data;
+    const prefix = `${view.area}.`;
+    return {
+      ...boundaries.data,
+      features: boundaries.data.features.filter((f) => f.properties.code.startsWith(prefix)),
+    };
+  }, [boundaries.data, view.area]);
+  const bounds = useMemo(
+    () =>
+      view.area && shown?.features.length
+        ? (bbox(shown) as [number, number, number, number])
+        : null,
+    [shown, view.area],
+  );
 
   const rows = useMemo(
     () => new Map((choropleth.data?.rows ?? []).map((r) => [r.code, r] as [string, ChoroplethRow])),
@@ -69,10 +118,31 @@ export function App() {
       ),
     [rows, view.metric],
   );
-  const dataKey = `${view.level}|${view.aid.join(',')}|${choropleth.dataUpdatedAt}`;
+  const dataKey = `${level}|${view.area ?? ''}|${view.aid.join(',')}|${choropleth.dataUpdatedAt}`;
   const layers = useMemo(
-    () => (boundaries.data ? buildLayers(boundaries.data, rows, view.metric, bins, dataKey) : []),
-    [boundaries.data, rows, view.metric, bins, dataKey],
+    () => (shown ? buildLayers(shown, rows, view.metric, bins, dataKey) : []),
+    [shown, rows, view.metric, bins, dataKey],
+  );
+  const drillInto = useCallback(
+    (code: string) => {
+      if (level !== 'rw') setView({ area: code });
+    },
+    [level, setView],
+  );
+  const onMapClick = useCallback(
+    (info: PickingInfo) => {
+      const code = (info.object as { properties?: { code: string } } | null)?.properties?.code;
+      if (code) drillInto(code);
+    },
+    [drillInto],
+  );
+  const gaps = useMemo(
+    () =>
+      [...rows.values()]
+        .filter((r) => r.status === 'uncovered' || r.status === 'underserved')
+        .sort((a, b) => b.gap - a.gap)
+        .slice(0, GAP_ROWS),
+    [rows],
   );
   const getTooltip = useCallback(
     (info: PickingInfo) => {
@@ -142,8 +212,10 @@ export function App() {
         <label>
           {t('level')}
           <select
-            value={view.level}
-            onChange={(e) => setView({ level: e.target.value as ViewState['level'] })}
+            value={level}
+            onChange={(e) =>
+              setView({ level: e.target.value as ViewState['level'], area: undefined })
+            }
           >
             {LEVEL_OPTIONS.map((l) => (
               <option key={l} value={l}>
@@ -181,8 +253,26 @@ export function App() {
         </fieldset>
       </section>
 
+      <nav className="crumbs" aria-label={t('breadcrumbs')}>
+        <button type="button" onClick={() => setView({ area: undefined, level: 'kota' })}>
+          {t('city')}
+        </button>
+        {crumbs.map((code, i) => (
+          <span key={code}>
+            {' › '}
+            <button
+              type="button"
+              aria-current={i === crumbs.length - 1 ? 'page' : undefined}
+              onClick={() => setView({ area: code })}
+            >
+              {crumbNames[i]}
+            </button>
+          </span>
+        ))}
+      </nav>
+
       <main className="map" data-testid="map">
-        <MapView layers={layers} getTooltip={getTooltip} />
+        <MapView layers={layers} getTooltip={getTooltip} onClick={onMapClick} bounds={bounds} />
         <aside className="legend" aria-label={t('legend')}>
           <strong>{t(`metrics.${view.metric}`)}</strong>
           <ul>
@@ -201,6 +291,37 @@ export function App() {
           </ul>
         </aside>
         {(boundaries.isError || choropleth.isError) && <p className="error">{t('error')}</p>}
+        <aside className="gaps" aria-label={t('gaps.title')}>
+          <strong>{t('gaps.title')}</strong>
+          <table>
+            <thead>
+              <tr>
+                <th>{t(`levels.${level}`)}</th>
+                <th>{t('gaps.need')}</th>
+                <th>{t('gaps.coverage')}</th>
+                <th>{t('gaps.gap')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {gaps.map((r) => (
+                <tr key={r.code} data-testid="gap-row">
+                  <td>
+                    {level === 'rw' ? (
+                      r.name
+                    ) : (
+                      <button type="button" className="link" onClick={() => drillInto(r.code)}>
+                        {r.name}
+                      </button>
+                    )}
+                  </td>
+                  <td>{formatNumber(r.need)}</td>
+                  <td>{formatShare(r.coverage)}</td>
+                  <td>{formatNumber(r.gap)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </aside>
       </main>
       <footer className="note">
         {t('dataNote')} © OpenStreetMap contributors (RW), Cahya DSN (MIT), Dukcapil DKI Jakarta.

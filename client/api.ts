@@ -23,15 +23,18 @@ export const boundariesOptions = (level: string) =>
     staleTime: Infinity,
   });
 
-export const choroplethOptions = (level: string, aid: readonly string[]) =>
+export const choroplethOptions = (level: string, aid: readonly string[], parent?: string) =>
   queryOptions({
-    queryKey: ['choropleth', level, aid],
+    queryKey: ['choropleth', level, aid, parent],
     queryFn: () =>
-      getJson<{ rows: ChoroplethRow[] }>(`/api/choropleth?level=${level}&${filterParams(aid)}`),
+      getJson<{ rows: ChoroplethRow[] }>(
+        `/api/choropleth?level=${level}&${filterParams(aid)}${parent ? `&parent=${parent}` : ''}`,
+      ),
   });
 
-export const summaryOptions = (aid: readonly string[]) =>
+export const summaryOptions = (aid: readonly string[], area?: string) =>
   queryOptions({
-    queryKey: ['summary', aid],
-    queryFn: () => getJson<Summary>(`/api/summary?${filterParams(aid)}`),
+    queryKey: ['summary', aid, area],
+    queryFn: () =>
+      getJson<Summary>(`/api/summary?${filterParams(aid)}${area ? `&area=${area}` : ''}`),
   });

@@ -126,6 +126,24 @@ describe.skipIf(!hasChromium)('the collaboration map in Chromium', () => {
     await page.close();
   });
 
+  it('drills down from kota to RW through the underserved table, and back', async () => {
+    const { page, errors } = await open('/');
+    for (const level of ['kecamatan', 'kelurahan', 'rw']) {
+      await page.getByTestId('gap-row').first().getByRole('button').click();
+      await page.waitForFunction((l) => document.querySelectorAll('select')[1]?.value === l, level);
+    }
+    const url = new URL(page.url());
+    expect(url.searchParams.get('area')).toMatch(/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/);
+    expect(await page.locator('.crumbs button').count()).toBe(4);
+    await page.getByTestId('gap-row').first().waitFor();
+    expect(await legendColoursOnMap(page)).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'map-drilled-rw.png') });
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelectorAll('select')[1]?.value === 'kelurahan');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('falls back to defaults for a malformed link', async () => {
     const { page, errors } = await open('/?level=planet&metric=%3Cscript%3E&aid=,,beras');
     expect(await page.getByTestId('kpi-packages').textContent()).toBe('561.118');

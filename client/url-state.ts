@@ -11,6 +11,19 @@ export const METRIC_OPTIONS = [
 export const AID_TYPE_OPTIONS = ['sembako', 'siap_saji', 'lebaran', 'thr'] as const;
 
 export type MetricKey = (typeof METRIC_OPTIONS)[number];
+export type LevelKey = (typeof LEVEL_OPTIONS)[number];
+
+const AREA_CODE = /^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$/;
+
+/** The level of a region code by its number of parts (31.71 kota … 31.71.01.1001 kelurahan). */
+export function levelOfArea(code: string): LevelKey {
+  return LEVEL_OPTIONS[code.split('.').length - 2] ?? 'kota';
+}
+
+/** The level shown inside an area: its children (RWs inside a kelurahan). */
+export function childLevel(level: LevelKey): LevelKey {
+  return LEVEL_OPTIONS[Math.min(LEVEL_OPTIONS.indexOf(level) + 1, LEVEL_OPTIONS.length - 1)]!;
+}
 
 /** Shareable view state; every field falls back to its default, so a bad link still opens. */
 export const ViewState = z.object({
@@ -27,6 +40,8 @@ export const ViewState = z.object({
     )
     .catch([]),
   lang: z.enum(['id', 'en']).optional().catch(undefined),
+  /** The region drilled into (kota, kecamatan or kelurahan); the map shows its children. */
+  area: z.string().regex(AREA_CODE).optional().catch(undefined),
 });
 export type ViewState = z.infer<typeof ViewState>;
 
@@ -37,6 +52,7 @@ export function parseViewState(search: string): ViewState {
     metric: params.metric,
     aid: params.aid ?? '',
     lang: params.lang,
+    area: params.area,
   });
 }
 
@@ -46,5 +62,6 @@ export function serializeViewState(state: ViewState): string {
   p.set('metric', state.metric);
   if (state.aid.length) p.set('aid', state.aid.join(','));
   if (state.lang) p.set('lang', state.lang);
+  if (state.area) p.set('area', state.area);
   return `?${p.toString()}`;
 }
