@@ -304,12 +304,18 @@ export function App() {
             </thead>
             <tbody>
               {gaps.map((r) => (
-                <tr key={r.code} data-testid="gap-row">
+                <tr key={r.code} data-testid="gap-row" data-code={r.code}>
                   <td>
                     {level === 'rw' ? (
                       r.name
                     ) : (
-                      <button type="button" className="link" onClick={() => drillInto(r.code)}>
+                      <button
+                        type="button"
+                        className="link"
+                        // Rows of the previous view stay visible while the next loads; not clickable.
+                        disabled={choropleth.isPlaceholderData}
+                        onClick={() => drillInto(r.code)}
+                      >
                         {r.name}
                       </button>
                     )}

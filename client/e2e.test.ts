@@ -129,8 +129,19 @@ describe.skipIf(!hasChromium)('the collaboration map in Chromium', () => {
   it('drills down from kota to RW through the underserved table, and back', async () => {
     const { page, errors } = await open('/');
     for (const level of ['kecamatan', 'kelurahan', 'rw']) {
-      await page.getByTestId('gap-row').first().getByRole('button').click();
-      await page.waitForFunction((l) => document.querySelectorAll('select')[1]?.value === l, level);
+      const row = page.getByTestId('gap-row').first();
+      const code = await row.getAttribute('data-code');
+      await row.getByRole('button').click();
+      // The table now lists the children of the area just opened.
+      await page.waitForFunction(
+        ({ l, c }) =>
+          document.querySelectorAll('select')[1]?.value === l &&
+          document
+            .querySelector('[data-testid=gap-row]')
+            ?.getAttribute('data-code')
+            ?.startsWith(`${c}.`),
+        { l: level, c: code },
+      );
     }
     const url = new URL(page.url());
     expect(url.searchParams.get('area')).toMatch(/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/);
