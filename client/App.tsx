@@ -1,7 +1,7 @@
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { bbox } from '@turf/turf';
 import type { PickingInfo } from '@deck.gl/core';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   boundariesOptions,
@@ -44,17 +44,21 @@ const AID_LABELS: Record<string, { id: string; en: string }> = {
 
 function useViewState(): [ViewState, (next: Partial<ViewState>) => void] {
   const [state, setState] = useState(() => parseViewState(window.location.search));
+  // The latest state, so an update pushes exactly one history entry (no side effects in updaters).
+  const current = useRef(state);
   useEffect(() => {
-    const onPop = () => setState(parseViewState(window.location.search));
+    const onPop = () => {
+      current.current = parseViewState(window.location.search);
+      setState(current.current);
+    };
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
   const update = useCallback((next: Partial<ViewState>) => {
-    setState((prev) => {
-      const merged = { ...prev, ...next };
-      window.history.pushState(null, '', serializeViewState(merged));
-      return merged;
-    });
+    const merged = { ...current.current, ...next };
+    window.history.pushState(null, '', serializeViewState(merged));
+    current.current = merged;
+    setState(merged);
   }, []);
   return [state, update];
 }
