@@ -1,42 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DB_PATH, ROOT } from '../scripts/lib/paths';
+import { DEFAULT_DB_PATH } from '../scripts/lib/paths';
+import { startServerProcess, type ServerProcess } from '../scripts/lib/server-process';
 
 // The real server process (`npm start` minus the data check) over a copy of the default database.
 const PORT = 18_787 + Math.floor(Math.random() * 1000);
-let child: ChildProcess;
+let server: ServerProcess;
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'peta-server-'));
   const dbPath = path.join(dir, 'peta.duckdb');
   copyFileSync(DEFAULT_DB_PATH, dbPath);
-  child = spawn(
-    process.execPath,
-    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(PORT), DB_PATH: dbPath, SKIP_CLIENT_BUILD: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/api/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not start within 60 s');
+  server = await startServerProcess({ dbPath, port: PORT, timeoutMs: 60_000 });
 });
 
 afterAll(() => {
-  child?.kill('SIGTERM');
+  server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

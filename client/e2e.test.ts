@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DB_PATH, ROOT } from '../scripts/lib/paths';
+import { startServerProcess, type ServerProcess } from '../scripts/lib/server-process';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.join(ROOT, 'test-results');
@@ -14,7 +14,7 @@ if (!hasChromium)
 
 const PORT = 19_787 + Math.floor(Math.random() * 1000);
 const BASE = `http://127.0.0.1:${PORT}`;
-let server: ChildProcess;
+let server: ServerProcess | undefined;
 let browser: Browser;
 let dir: string;
 
@@ -24,23 +24,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'peta-e2e-'));
   const dbPath = path.join(dir, 'peta.duckdb');
   copyFileSync(DEFAULT_DB_PATH, dbPath);
-  server = spawn(
-    process.execPath,
-    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(PORT), DB_PATH: dbPath, SKIP_CLIENT_BUILD: '1' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`${BASE}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  server = await startServerProcess({ dbPath, port: PORT });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -49,7 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
+  server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

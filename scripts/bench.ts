@@ -5,13 +5,12 @@
  * filter combinations (no cache can serve them) and over repeated identical requests (cache
  * allowed), the ratio to GET /api/health, and the server's peak RSS.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { AGGREGATORS, AID_TYPES, RECIPIENT_TYPES } from '../api/domain';
 import { ensureBenchDatabase } from './bench/bench-dataset';
-import { DEFAULT_DB_PATH, ROOT } from './lib/paths';
+import { DEFAULT_DB_PATH } from './lib/paths';
+import { startServerProcess } from './lib/server-process';
 import { Random } from './lib/random';
 import { ensureDefaultDatabase } from './prepare-data';
 
@@ -29,35 +28,6 @@ function stats(samples: number[]): Stats {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
   return { median: at(0.5), p95: at(0.95) };
-}
-
-async function startServer(dbPath: string, port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DB_PATH: dbPath,
-        DB_READ_ONLY: '1',
-        SKIP_CLIENT_BUILD: '1',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill();
-  throw new Error('server did not start');
 }
 
 /** Peak resident set of the server process (the node process that tsx starts is its only child). */
@@ -129,7 +99,7 @@ async function measure(base: string, urls: string[]): Promise<number[]> {
 }
 
 async function benchDataset(name: string, dbPath: string, port: number) {
-  const server = await startServer(dbPath, port);
+  const server = await startServerProcess({ dbPath, port, readOnly: true });
   const base = `http://127.0.0.1:${port}`;
   try {
     const meta = (await (await fetch(`${base}/api/meta`)).json()) as {
@@ -183,7 +153,7 @@ async function benchDataset(name: string, dbPath: string, port: number) {
       );
       rows.push({ query, random: randomStats, repeated });
     }
-    const rss = peakRssMb(server.pid!);
+    const rss = peakRssMb(server.child.pid!);
     const records = (
       (await (await fetch(`${base}/api/summary?from=1900-01-01&to=2100-01-01`)).json()) as {
         records: number;
@@ -191,7 +161,7 @@ async function benchDataset(name: string, dbPath: string, port: number) {
     ).records;
     return { name, health, rows, rss, records };
   } finally {
-    server.kill('SIGTERM');
+    server.stop();
     await new Promise((r) => setTimeout(r, 500));
   }
 }
