@@ -50,20 +50,6 @@ export function whereRecords(f: ResolvedFilters, alias = ''): Sql {
   return joinSql(parts, ' AND ');
 }
 
-/** WHERE clause selecting the RWs inside the filter's area (all RWs when there is none). */
-export function whereRws(f: ResolvedFilters, alias = ''): Sql {
-  const col = (name: string) => `${alias ? `${alias}.` : ''}${name}`;
-  const parts: Sql[] = [sql`${raw(col('level'))} = 'rw'`];
-  if (f.area) {
-    parts.push(
-      f.area.level === 'rw'
-        ? sql`${raw(col('code'))} = ${f.area.code}`
-        : sql`${raw(col(REGION_COLUMN[f.area.level]))} = ${f.area.code}`,
-    );
-  }
-  return joinSql(parts, ' AND ');
-}
-
 /** Rollup columns: packages per aid type and records (aggregates over rollup_rw_day). */
 export const PACKAGE_COLUMNS: Sql = raw(
   [

@@ -38,5 +38,3 @@ export function joinSql(fragments: readonly Sql[], separator: string): Sql {
 export function raw(text: string): Sql {
   return new Sql(text, []);
 }
-
-export const EMPTY = raw('');

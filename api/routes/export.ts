@@ -32,26 +32,9 @@ export const EXPORT_COLUMNS = [
 
 /** Flat columns of a choropleth row, shared by the CSV and the GeoJSON properties. */
 export function flatRow(r: ChoroplethRow): Record<string, string | number | boolean | null> {
-  return {
-    code: r.code,
-    name: r.name,
-    parent_code: r.parent_code,
-    need: r.need,
-    households: r.households,
-    population: r.population,
-    packages: r.packages,
-    ...Object.fromEntries(AID_TYPES.map((t) => [`packages_${t}`, r.packages_by_type[t]])),
-    records: r.records,
-    households_reached: r.households_reached,
-    coverage: r.coverage,
-    gap: r.gap,
-    status: r.status,
-    packages_per_100_need: r.packages_per_100_need,
-    packages_per_1000_residents: r.packages_per_1000_residents,
-    covid_positive: r.covid_positive,
-    covid_per_10k: r.covid_per_10k,
-    modelled: r.modelled,
-  };
+  const { packages_by_type, ...rest } = r;
+  const byType = Object.fromEntries(AID_TYPES.map((t) => [`packages_${t}`, packages_by_type[t]]));
+  return { ...rest, ...byType };
 }
 
 /** The current map view (level, parent and filters) as a CSV table or a GeoJSON layer. */

@@ -14,6 +14,7 @@ import {
   type RecipientType,
   type RecordStatus,
 } from '../../api/domain';
+import type { InstitutionRow as ApiInstitutionRow } from '../../api/db/institutions';
 import { hashInitials, hashKk } from '../../api/kk';
 import { apportion } from '../lib/apportion';
 import { cumulativeWeights, Random } from '../lib/random';
@@ -70,15 +71,8 @@ export interface HouseholdRow {
   lat: number;
 }
 
-export interface InstitutionRow {
-  institution_id: number;
-  type: InstitutionType;
-  name: string;
-  rw_code: string;
-  lon: number;
-  lat: number;
-  illustrative: boolean;
-}
+/** An institution as stored; the API adds the aid it received. */
+export type InstitutionRow = Omit<ApiInstitutionRow, 'packages' | 'records'>;
 
 export interface DistributionRow {
   id: number;
