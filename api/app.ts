@@ -27,6 +27,8 @@ export interface AppDeps {
   ctx: DataContext;
   boundaries: Boundaries;
   reach: ReachIndex;
+  /** An online MapLibre style URL for the client's basemap; unset keeps the offline style. */
+  mapStyleUrl?: string;
 }
 
 /** Aggregates change only with the data version; browsers may reuse them for a few minutes. */
@@ -45,6 +47,7 @@ export function createApp(deps: AppDeps) {
       c.set('ctx', deps.ctx);
       c.set('boundaries', deps.boundaries);
       c.set('reach', deps.reach);
+      c.set('mapStyleUrl', deps.mapStyleUrl);
       await next();
     })
     .route('/health', health)

@@ -10,5 +10,6 @@ export interface AppEnv {
     ctx: DataContext;
     boundaries: Boundaries;
     reach: ReachIndex;
+    mapStyleUrl: string | undefined;
   };
 }

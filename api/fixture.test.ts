@@ -173,3 +173,16 @@ describe('metrics on the hand-checked fixture', () => {
     ]);
   });
 });
+
+describe('client settings in the meta answer', () => {
+  it('keeps the offline basemap unless MAP_STYLE_URL names an online style', async () => {
+    expect((await get<{ map_style_url: string | null }>('/api/meta')).map_style_url).toBeNull();
+    const online = await openFixtureApp({ mapStyleUrl: 'https://tiles.example.org/style.json' });
+    try {
+      const meta = await getJson<{ map_style_url: string | null }>(online.app, '/api/meta');
+      expect(meta.body.map_style_url).toBe('https://tiles.example.org/style.json');
+    } finally {
+      online.close();
+    }
+  });
+});

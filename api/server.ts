@@ -9,12 +9,13 @@ export interface ServeOptions {
   port: number;
   hostname?: string;
   readOnly?: boolean;
+  mapStyleUrl?: string;
 }
 
 export async function startServer(options: ServeOptions) {
   const db = await openDatabase(options.dbPath, { readOnly: options.readOnly ?? false });
   const deps = await loadDeps(db);
-  const app = createApp(deps);
+  const app = createApp({ ...deps, mapStyleUrl: options.mapStyleUrl });
   const server = serve({
     fetch: app.fetch,
     port: options.port,

@@ -9,11 +9,11 @@ import { loadDeps } from './deps';
 
 export const FIXTURE_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
 
-async function appOver(dbPath: string, cleanup: () => void = () => {}) {
+async function appOver(dbPath: string, cleanup: () => void = () => {}, mapStyleUrl?: string) {
   const db = await openDatabase(dbPath, { readOnly: true });
   const deps = await loadDeps(db);
   return {
-    app: createApp(deps),
+    app: createApp({ ...deps, mapStyleUrl }),
     db,
     ctx: deps.ctx,
     close: () => {
@@ -29,7 +29,7 @@ export function openDefaultApp() {
 }
 
 /** The app over a database built from the small hand-checked fixture in api/fixtures. */
-export async function openFixtureApp() {
+export async function openFixtureApp(options: { mapStyleUrl?: string } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'peta-fixture-'));
   const dbPath = path.join(dir, 'fixture.duckdb');
   await buildDatabase({
@@ -38,7 +38,7 @@ export async function openFixtureApp() {
     dataDir: FIXTURE_DIR,
     version: 'fixture',
   });
-  return appOver(dbPath, () => rmSync(dir, { recursive: true, force: true }));
+  return appOver(dbPath, () => rmSync(dir, { recursive: true, force: true }), options.mapStyleUrl);
 }
 
 export type TestApp = Awaited<ReturnType<typeof openDefaultApp>>;

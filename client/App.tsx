@@ -1,66 +1,60 @@
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { bbox } from '@turf/turf';
 import type { PickingInfo } from '@deck.gl/core';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { MapRef } from 'react-map-gl/maplibre';
 import {
   boundariesOptions,
   choroplethOptions,
+  exportUrl,
+  gapsOptions,
+  institutionsOptions,
+  metaOptions,
   summaryOptions,
+  timeseriesOptions,
   type Boundaries,
   type ChoroplethRow,
+  type QueryFilters,
 } from './api';
-import { legendBins } from './colour';
-import { formatNumber, formatShare } from './format';
+import { bivariateClasses, legendBins, metricValue } from './colour';
+import { formatNumber, formatRate, formatShare } from './format';
 import { rememberLanguage, type Language } from './i18n';
-import { buildLayers, metricValue } from './layers';
-import { MapView } from './components/MapView';
+import { choroplethLayers, institutionLayer, type InstitutionFeature } from './layers';
+import { AreaPanel } from './components/AreaPanel';
+import { ActiveFilters, Filters } from './components/Filters';
+import { GapsTable } from './components/GapsTable';
+import { Legend } from './components/Legend';
+import { JAKARTA_BOUNDS, MapView } from './components/MapView';
+import { TimeControl } from './components/TimeControl';
+import { DailyChart } from './components/DailyChart';
+import { useViewState } from './use-view-state';
 import {
   AID_TYPE_OPTIONS,
+  ancestry,
   childLevel,
-  LEVEL_OPTIONS,
+  effectiveRange,
   levelOfArea,
-  METRIC_OPTIONS,
-  parseViewState,
-  serializeViewState,
-  type ViewState,
+  type Viewport,
 } from './url-state';
 
-const GAP_ROWS = 10;
+const DataMethodsPage = lazy(() =>
+  import('./components/DataMethodsPage').then((m) => ({ default: m.DataMethodsPage })),
+);
 
-/** The area's own code and those of the regions above it, top first. */
-function ancestry(area: string | undefined): string[] {
-  if (!area) return [];
-  const parts = area.split('.');
-  return parts.slice(1).map((_, i) => parts.slice(0, i + 2).join('.'));
-}
+const GAP_ROWS = 25;
+const PHONE = '(max-width: 640px)';
+type Bounds = [number, number, number, number];
 
-const AID_LABELS: Record<string, { id: string; en: string }> = {
-  sembako: { id: 'Sembako', en: 'Staple food' },
-  siap_saji: { id: 'Siap saji', en: 'Ready meals' },
-  lebaran: { id: 'Paket Lebaran', en: 'Eid packages' },
-  thr: { id: 'Paket THR', en: 'Holiday allowance' },
-};
-
-function useViewState(): [ViewState, (next: Partial<ViewState>) => void] {
-  const [state, setState] = useState(() => parseViewState(window.location.search));
-  // The latest state, so an update pushes exactly one history entry (no side effects in updaters).
-  const current = useRef(state);
+function usePhone(): boolean {
+  const [phone, setPhone] = useState(() => window.matchMedia(PHONE).matches);
   useEffect(() => {
-    const onPop = () => {
-      current.current = parseViewState(window.location.search);
-      setState(current.current);
-    };
-    window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
+    const query = window.matchMedia(PHONE);
+    const onChange = () => setPhone(query.matches);
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
   }, []);
-  const update = useCallback((next: Partial<ViewState>) => {
-    const merged = { ...current.current, ...next };
-    window.history.pushState(null, '', serializeViewState(merged));
-    current.current = merged;
-    setState(merged);
-  }, []);
-  return [state, update];
+  return phone;
 }
 
 export function App() {
@@ -71,26 +65,120 @@ export function App() {
     if (i18n.language !== lang) void i18n.changeLanguage(lang);
     document.documentElement.lang = lang;
   }, [i18n, lang]);
+  const switchLanguage = (next: Language) => {
+    rememberLanguage(next);
+    setView({ lang: next });
+  };
+
+  const header = (
+    <header className="bar">
+      <div>
+        <h1>{t('title')}</h1>
+        <p className="subtitle">{t('subtitle')}</p>
+      </div>
+      <nav className="bar-links">
+        <a
+          href={`?page=${view.page === 'methods' ? 'map' : 'methods'}`}
+          onClick={(e) => {
+            e.preventDefault();
+            setView({ page: view.page === 'methods' ? 'map' : 'methods' });
+          }}
+        >
+          {view.page === 'methods' ? t('area.close') : t('methods')}
+        </a>
+        <label className="lang">
+          <span className="sr-only">{t('language')}</span>
+          <select
+            data-testid="language"
+            value={lang}
+            onChange={(e) => switchLanguage(e.target.value as Language)}
+          >
+            <option value="id">Bahasa Indonesia</option>
+            <option value="en">English</option>
+          </select>
+        </label>
+      </nav>
+    </header>
+  );
+
+  return (
+    <div className={view.page === 'methods' ? 'app methods' : 'app'}>
+      {header}
+      {view.page === 'methods' ? (
+        <Suspense fallback={<p className="muted">{t('loading')}</p>}>
+          <main className="methods-main">
+            <DataMethodsPage lang={lang} onClose={() => setView({ page: 'map' })} />
+          </main>
+        </Suspense>
+      ) : (
+        <Dashboard view={view} setView={setView} lang={lang} />
+      )}
+    </div>
+  );
+}
+
+function Dashboard({
+  view,
+  setView,
+  lang,
+}: {
+  view: ReturnType<typeof useViewState>[0];
+  setView: ReturnType<typeof useViewState>[1];
+  lang: Language;
+}) {
+  const { t } = useTranslation();
+  const phone = usePhone();
+  const [filtersOpen, setFiltersOpen] = useState(!phone);
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const mapRef = useRef<MapRef>(null);
+  const mainRef = useRef<HTMLElement>(null);
+
+  const meta = useQuery(metaOptions());
+  const extent = meta.data?.date_extent;
+  const range = useMemo(() => (extent ? effectiveRange(view, extent) : null), [view, extent]);
+  // Filters only once the server's lists are known: unknown slugs from a link are dropped.
+  const filters = useMemo((): QueryFilters | null => {
+    if (!meta.data || !range) return null;
+    const aggregators = new Set(meta.data.aggregators.map((a) => a.slug));
+    const recipients = new Set<string>(meta.data.recipient_types.map((r) => r.slug));
+    return {
+      ...range,
+      aid: view.aid,
+      aggregator: view.aggregator.filter((a) => aggregators.has(a as never)),
+      recipient: view.recipient.filter((r) => recipients.has(r)),
+    };
+  }, [meta.data, range, view.aid, view.aggregator, view.recipient]);
+  const f = filters ?? { from: '', to: '', aid: [], aggregator: [], recipient: [] };
 
   const level = view.area ? childLevel(levelOfArea(view.area)) : view.level;
   const boundaries = useQuery(boundariesOptions(level));
   const choropleth = useQuery({
-    ...choroplethOptions(level, view.aid, view.area),
+    ...choroplethOptions(level, f, view.area),
+    enabled: filters !== null,
     placeholderData: keepPreviousData,
   });
   const summary = useQuery({
-    ...summaryOptions(view.aid, view.area),
+    ...summaryOptions(f, view.area),
+    enabled: filters !== null,
     placeholderData: keepPreviousData,
   });
+  const series = useQuery({
+    ...timeseriesOptions(f, view.area),
+    enabled: filters !== null,
+    placeholderData: keepPreviousData,
+  });
+  const institutions = useQuery({
+    ...institutionsOptions(f, view.institutions, view.area),
+    enabled: filters !== null && view.institutions.length > 0,
+    placeholderData: keepPreviousData,
+  });
+
   const crumbs = ancestry(view.area);
   const crumbBoundaries = useQueries({
     queries: crumbs.map((code) => boundariesOptions(levelOfArea(code))),
   });
-  const crumbNames = crumbs.map(
-    (code, i) =>
-      crumbBoundaries[i]?.data?.features.find((f) => f.properties.code === code)?.properties.name ??
-      code,
-  );
+  const crumbFeature = (code: string, i: number) =>
+    crumbBoundaries[i]?.data?.features.find((x) => x.properties.code === code);
 
   // Only the regions inside the area; the filtered collection stays the same object while the
   // data does, so deck.gl does not re-tessellate on filter changes.
@@ -99,244 +187,345 @@ export function App() {
     const prefix = `${view.area}.`;
     return {
       ...boundaries.data,
-      features: boundaries.data.features.filter((f) => f.properties.code.startsWith(prefix)),
+      features: boundaries.data.features.filter((x) => x.properties.code.startsWith(prefix)),
     };
   }, [boundaries.data, view.area]);
-  const bounds = useMemo(
-    () =>
-      view.area && shown?.features.length
-        ? (bbox(shown) as [number, number, number, number])
-        : null,
-    [shown, view.area],
-  );
 
   const rows = useMemo(
     () => new Map((choropleth.data?.rows ?? []).map((r) => [r.code, r] as [string, ChoroplethRow])),
     [choropleth.data],
   );
+  const singleMetric = view.metric === 'bivariate' ? 'coverage' : view.metric;
   const bins = useMemo(
     () =>
       legendBins(
-        view.metric,
-        [...rows.values()].map((r) => metricValue(r, view.metric) ?? 0),
+        singleMetric,
+        [...rows.values()].map((r) => metricValue(r, singleMetric) ?? 0),
       ),
-    [rows, view.metric],
+    [rows, singleMetric],
   );
-  const dataKey = `${level}|${view.area ?? ''}|${view.aid.join(',')}|${choropleth.dataUpdatedAt}`;
-  const layers = useMemo(
-    () => (shown ? buildLayers(shown, rows, view.metric, bins, dataKey) : []),
-    [shown, rows, view.metric, bins, dataKey],
+  const bivariate = useMemo(
+    () => bivariateClasses([...rows.values()].filter((r) => r.need > 0).map((r) => r.need)),
+    [rows],
   );
-  const drillInto = useCallback(
+  const dataKey = `${level}|${view.area ?? ''}|${choropleth.dataUpdatedAt}`;
+  const layers = useMemo(() => {
+    if (!shown) return [];
+    const list = choroplethLayers(
+      shown,
+      rows,
+      { metric: view.metric, bins, bivariate, dataKey },
+      view.selected,
+    );
+    return institutions.data && view.institutions.length
+      ? [...list, institutionLayer(institutions.data)]
+      : list;
+  }, [
+    shown,
+    rows,
+    view.metric,
+    bins,
+    bivariate,
+    dataKey,
+    view.selected,
+    institutions.data,
+    view.institutions.length,
+  ]);
+
+  // Marks the map once a frame with the current data is drawn (read by tests and bench:ui).
+  const paintKey =
+    shown && choropleth.data && !choropleth.isPlaceholderData ? `${dataKey}|${view.metric}` : null;
+  const onAfterRender = useCallback(() => {
+    const el = mainRef.current;
+    if (el && paintKey && el.dataset.painted !== paintKey) el.dataset.painted = paintKey;
+  }, [paintKey]);
+
+  const fitTo = useCallback((feature: Parameters<typeof bbox>[0] | undefined, duration = 600) => {
+    if (!feature) return;
+    mapRef.current?.fitBounds(bbox(feature) as Bounds, { padding: 40, duration, maxZoom: 16 });
+  }, []);
+  // A link without a viewport opens fitted to its area (or to Jakarta) once the page has its
+  // final layout, that is when the first coloured frame is drawn.
+  const fitPending = useRef(!view.viewport);
+  useEffect(() => {
+    if (!fitPending.current || !paintKey || !mapRef.current) return;
+    fitPending.current = false;
+    mapRef.current.resize(); // MapLibre may not have seen the final size of its container yet
+    if (view.area && shown?.features.length) fitTo(shown, 0);
+    else mapRef.current.fitBounds(JAKARTA_BOUNDS, { padding: 20, duration: 0 });
+  }, [paintKey, shown, view.area, fitTo]);
+
+  const featureOf = useCallback(
+    (code: string) => shown?.features.find((x) => x.properties.code === code),
+    [shown],
+  );
+  const openArea = useCallback(
     (code: string) => {
-      if (level !== 'rw') setView({ area: code });
+      if (level === 'rw') return;
+      const feature = featureOf(code);
+      setView({ area: code, selected: code });
+      fitTo(feature);
     },
-    [level, setView],
+    [level, featureOf, setView, fitTo],
+  );
+  const selectArea = useCallback(
+    (code: string, fly: boolean) => {
+      setView({ selected: code });
+      setSheetOpen(true);
+      if (fly) fitTo(featureOf(code));
+    },
+    [setView, fitTo, featureOf],
   );
   const onMapClick = useCallback(
     (info: PickingInfo) => {
+      if (info.layer?.id !== 'choropleth') return;
       const code = (info.object as { properties?: { code: string } } | null)?.properties?.code;
-      if (code) drillInto(code);
+      if (!code) return;
+      // First click selects; a click on the selected area opens it.
+      if (code === view.selected && level !== 'rw') openArea(code);
+      else selectArea(code, false);
     },
-    [drillInto],
+    [view.selected, level, openArea, selectArea],
   );
-  const gaps = useMemo(
-    () =>
-      [...rows.values()]
-        .filter((r) => r.status === 'uncovered' || r.status === 'underserved')
-        .sort((a, b) => b.gap - a.gap)
-        .slice(0, GAP_ROWS),
-    [rows],
+  const onViewportChange = useCallback(
+    (viewport: Viewport) => setView({ viewport }, { replace: true }),
+    [setView],
   );
+
+  const gaps = useQuery({
+    ...gapsOptions(level, f, GAP_ROWS, view.area),
+    enabled: filters !== null,
+    placeholderData: keepPreviousData,
+  });
+  const gapRows = useMemo(() => {
+    const top: (ChoroplethRow & { context?: string | null })[] = (gaps.data?.rows ?? []).map(
+      (r) => ({ ...r, context: level === 'rw' ? r.kelurahan_name : null }),
+    );
+    // The selected area stays in the table even when it is not among the most underserved.
+    const selected = view.selected ? rows.get(view.selected) : undefined;
+    return selected && !top.some((r) => r.code === selected.code) ? [...top, selected] : top;
+  }, [gaps.data, rows, view.selected, level]);
+
   const getTooltip = useCallback(
     (info: PickingInfo) => {
-      const code = (info.object as { properties?: { code: string; name: string } } | null)
-        ?.properties?.code;
+      if (info.layer?.id === 'institutions') {
+        const p = (info.object as InstitutionFeature | null)?.properties;
+        return p
+          ? `${p.name}\n${t(`institutions.${p.type}`)}\n${t('metrics.packages')}: ${formatNumber(p.packages)}`
+          : null;
+      }
+      const code = (info.object as { properties?: { code: string } } | null)?.properties?.code;
       const row = code ? rows.get(code) : undefined;
       if (!row) return null;
-      return `${row.name} (${row.code})\n${t('metrics.need')}: ${formatNumber(row.need)}\n${t('metrics.households_reached')}: ${formatNumber(row.households_reached)}\n${t('metrics.coverage')}: ${formatShare(row.coverage)}\n${t('metrics.packages')}: ${formatNumber(row.packages)}`;
+      const lines = [
+        `${row.name} (${row.code})`,
+        `${t('metrics.need')}: ${formatNumber(row.need)}`,
+        `${t('metrics.households_reached')}: ${formatNumber(row.households_reached)}`,
+        `${t('metrics.coverage')}: ${formatShare(row.coverage)}`,
+        `${t('metrics.packages')}: ${formatNumber(row.packages)}`,
+      ];
+      if (view.metric === 'packages_per_100_need')
+        lines.push(
+          `${t('metrics.packages_per_100_need')}: ${formatRate(row.packages_per_100_need)}`,
+        );
+      if (view.metric === 'covid_per_10k')
+        lines.push(`${t('metrics.covid_per_10k')}: ${formatRate(row.covid_per_10k)}`);
+      lines.push(level !== 'rw' && code === view.selected ? t('area.clickAgain') : '');
+      return lines.join('\n').trim();
     },
-    [rows, t],
+    [rows, t, view.metric, view.selected, level],
   );
 
-  const toggleAid = (aid: (typeof AID_TYPE_OPTIONS)[number]) =>
-    setView({
-      aid: view.aid.includes(aid) ? view.aid.filter((a) => a !== aid) : [...view.aid, aid],
-    });
-  const switchLanguage = (next: Language) => {
-    rememberLanguage(next);
-    setView({ lang: next });
+  const aidLabels = Object.fromEntries(
+    AID_TYPE_OPTIONS.map((a) => [
+      a,
+      meta.data?.aid_types.find((x) => x.slug === a)?.name[lang] ?? a,
+    ]),
+  ) as Record<(typeof AID_TYPE_OPTIONS)[number], string>;
+  const shownTypes = view.aid.length
+    ? AID_TYPE_OPTIONS.filter((a) => view.aid.includes(a))
+    : AID_TYPE_OPTIONS;
+  const s = summary.data;
+  const props = {
+    view,
+    level,
+    meta: meta.data,
+    lang,
+    range: range ?? { from: '', to: '' },
+    setView,
   };
 
-  const s = summary.data;
   return (
-    <div className="app">
-      <header className="bar">
-        <div>
-          <h1>{t('title')}</h1>
-          <p className="subtitle">{t('subtitle')}</p>
+    <>
+      <div className="top">
+        <section className="kpis" aria-live="polite">
+          <Kpi
+            label={t('kpi.packages')}
+            value={s ? formatNumber(s.packages.total) : '…'}
+            testId="kpi-packages"
+          />
+          <Kpi
+            label={t('kpi.households')}
+            value={s ? formatNumber(s.households_reached) : '…'}
+            testId="kpi-households"
+          />
+          <Kpi
+            label={t('kpi.rws')}
+            value={s ? formatNumber(s.areas_reached.rw) : '…'}
+            testId="kpi-rws"
+          />
+          <Kpi
+            label={t('kpi.coverage')}
+            value={s ? formatShare(s.coverage) : '…'}
+            testId="kpi-coverage"
+          />
+        </section>
+
+        <details
+          className="filters"
+          open={filtersOpen}
+          onToggle={(e) => setFiltersOpen((e.target as HTMLDetailsElement).open)}
+        >
+          <summary>{t('filters')}</summary>
+          <Filters {...props} />
+          {extent && range && (
+            <TimeControl view={view} extent={extent} range={range} setView={setView} />
+          )}
+        </details>
+        <ActiveFilters {...props} />
+
+        <div className="toolbar">
+          <nav className="crumbs" aria-label={t('breadcrumbs')}>
+            <button
+              type="button"
+              onClick={() => {
+                setView({ area: undefined, selected: undefined });
+                mapRef.current?.fitBounds(JAKARTA_BOUNDS, { padding: 20, duration: 600 });
+              }}
+            >
+              {t('city')}
+            </button>
+            {crumbs.map((code, i) => (
+              <span key={code}>
+                {' › '}
+                <button
+                  type="button"
+                  aria-current={i === crumbs.length - 1 ? 'page' : undefined}
+                  onClick={() => {
+                    setView({ area: code, selected: code });
+                    fitTo(crumbFeature(code, i));
+                  }}
+                >
+                  {crumbFeature(code, i)?.properties.name ?? code}
+                </button>
+              </span>
+            ))}
+          </nav>
+          {filters && (
+            <span className="exports" aria-label={t('export.title')}>
+              {t('export.title')}:{' '}
+              <a
+                href={exportUrl('csv', level, filters, view.area)}
+                download
+                data-testid="export-csv"
+              >
+                {t('export.csv')}
+              </a>{' '}
+              ·{' '}
+              <a
+                href={exportUrl('geojson', level, filters, view.area)}
+                download
+                data-testid="export-geojson"
+              >
+                {t('export.geojson')}
+              </a>
+            </span>
+          )}
         </div>
-        <label className="lang">
-          {t('language')}
-          <select
-            value={lang}
-            onChange={(e) => switchLanguage(e.target.value as Language)}
-            aria-label={t('language')}
-          >
-            <option value="id">Bahasa Indonesia</option>
-            <option value="en">English</option>
-          </select>
-        </label>
-      </header>
+      </div>
 
-      <section className="kpis" aria-live="polite">
-        <Kpi
-          label={t('kpi.packages')}
-          value={s ? formatNumber(s.packages.total) : '…'}
-          testId="kpi-packages"
-        />
-        <Kpi
-          label={t('kpi.households')}
-          value={s ? formatNumber(s.households_reached) : '…'}
-          testId="kpi-households"
-        />
-        <Kpi
-          label={t('kpi.rws')}
-          value={s ? formatNumber(s.areas_reached.rw) : '…'}
-          testId="kpi-rws"
-        />
-        <Kpi
-          label={t('kpi.coverage')}
-          value={s ? formatShare(s.coverage) : '…'}
-          testId="kpi-coverage"
-        />
-      </section>
-
-      <section className="controls">
-        <label>
-          {t('level')}
-          <select
-            value={level}
-            onChange={(e) =>
-              setView({ level: e.target.value as ViewState['level'], area: undefined })
+      <div className="workspace">
+        <main
+          className="map"
+          data-testid="map"
+          ref={mainRef}
+          aria-label={t(`metrics.${view.metric}`)}
+        >
+          <MapView
+            mapRef={mapRef}
+            layers={layers}
+            getTooltip={getTooltip}
+            onClick={onMapClick}
+            viewport={view.viewport}
+            onViewportChange={onViewportChange}
+            onAfterRender={onAfterRender}
+            styleUrl={meta.data?.map_style_url ?? null}
+          />
+          <Legend
+            metric={view.metric}
+            bins={bins}
+            bivariate={bivariate}
+            institutions={view.institutions}
+            onToggleInstitution={(type) =>
+              setView({
+                institutions: view.institutions.includes(type)
+                  ? view.institutions.filter((x) => x !== type)
+                  : [...view.institutions, type],
+              })
             }
+          />
+          {(boundaries.isError || choropleth.isError || meta.isError) && (
+            <p className="error" role="alert">
+              {t('error')}
+            </p>
+          )}
+        </main>
+        <aside className={sheetOpen ? 'sidebar open' : 'sidebar'} aria-label={t('panel')}>
+          <button
+            type="button"
+            className="sheet-toggle"
+            aria-expanded={sheetOpen}
+            onClick={() => setSheetOpen((o) => !o)}
           >
-            {LEVEL_OPTIONS.map((l) => (
-              <option key={l} value={l}>
-                {t(`levels.${l}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('metric')}
-          <select
-            value={view.metric}
-            onChange={(e) => setView({ metric: e.target.value as ViewState['metric'] })}
-          >
-            {METRIC_OPTIONS.map((m) => (
-              <option key={m} value={m}>
-                {t(`metrics.${m}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <fieldset className="chips">
-          <legend>{t('aidType')}</legend>
-          {AID_TYPE_OPTIONS.map((a) => (
-            <button
-              key={a}
-              type="button"
-              className={view.aid.includes(a) ? 'chip on' : 'chip'}
-              aria-pressed={view.aid.includes(a)}
-              onClick={() => toggleAid(a)}
-            >
-              {AID_LABELS[a]![lang]}
-            </button>
-          ))}
-        </fieldset>
-      </section>
-
-      <nav className="crumbs" aria-label={t('breadcrumbs')}>
-        <button type="button" onClick={() => setView({ area: undefined, level: 'kota' })}>
-          {t('city')}
-        </button>
-        {crumbs.map((code, i) => (
-          <span key={code}>
-            {' › '}
-            <button
-              type="button"
-              aria-current={i === crumbs.length - 1 ? 'page' : undefined}
-              onClick={() => setView({ area: code })}
-            >
-              {crumbNames[i]}
-            </button>
-          </span>
-        ))}
-      </nav>
-
-      <main className="map" data-testid="map">
-        <MapView layers={layers} getTooltip={getTooltip} onClick={onMapClick} bounds={bounds} />
-        <aside className="legend" aria-label={t('legend')}>
-          <strong>{t(`metrics.${view.metric}`)}</strong>
-          <ul>
-            {bins.map((b) => (
-              <li key={b.colour}>
-                <span className="swatch" style={{ background: b.colour }} />
-                {view.metric === 'coverage'
-                  ? `${formatShare(b.from)}${b.to === Infinity ? '+' : ` – ${formatShare(b.to)}`}`
-                  : `${formatNumber(b.from)} – ${formatNumber(b.to)}`}
-              </li>
-            ))}
-            <li>
-              <span className="swatch" style={{ background: 'rgb(190,190,190)' }} />
-              {t('noAid')}
-            </li>
-          </ul>
+            {sheetOpen ? t('hidePanel') : t('showPanel')}
+          </button>
+          {view.selected && filters && meta.data && range && (
+            <AreaPanel
+              code={view.selected}
+              filters={filters}
+              meta={meta.data}
+              lang={lang}
+              range={range}
+              canOpen={view.selected !== view.area && levelOfArea(view.selected) !== 'rw'}
+              onOpen={() => openArea(view.selected!)}
+              onClose={() => setView({ selected: undefined })}
+            />
+          )}
+          <GapsTable
+            rows={gapRows}
+            total={gaps.data?.total}
+            level={level}
+            selected={view.selected}
+            disabled={gaps.isPlaceholderData}
+            onSelect={(code) => selectArea(code, true)}
+            onOpen={openArea}
+          />
+          {series.data && range && (
+            <DailyChart
+              series={series.data.series}
+              aidTypes={shownTypes}
+              labels={aidLabels}
+              title={t('chart.title')}
+              range={range}
+              onSelectDate={(date) => setView({ to: date })}
+            />
+          )}
         </aside>
-        {(boundaries.isError || choropleth.isError) && <p className="error">{t('error')}</p>}
-        <aside className="gaps" aria-label={t('gaps.title')}>
-          <strong>{t('gaps.title')}</strong>
-          <table>
-            <thead>
-              <tr>
-                <th>{t(`levels.${level}`)}</th>
-                <th>{t('gaps.need')}</th>
-                <th>{t('gaps.coverage')}</th>
-                <th>{t('gaps.gap')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {gaps.map((r) => (
-                <tr key={r.code} data-testid="gap-row" data-code={r.code}>
-                  <td>
-                    {level === 'rw' ? (
-                      r.name
-                    ) : (
-                      <button
-                        type="button"
-                        className="link"
-                        // Rows of the previous view stay visible while the next loads; not clickable.
-                        disabled={choropleth.isPlaceholderData}
-                        onClick={() => drillInto(r.code)}
-                      >
-                        {r.name}
-                      </button>
-                    )}
-                  </td>
-                  <td>{formatNumber(r.need)}</td>
-                  <td>{formatShare(r.coverage)}</td>
-                  <td>{formatNumber(r.gap)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </aside>
-      </main>
+      </div>
       <footer className="note">
         {t('dataNote')} © OpenStreetMap contributors (RW), Cahya DSN (MIT), Dukcapil DKI Jakarta.
       </footer>
-    </div>
+    </>
   );
 }
 

@@ -1,47 +1,112 @@
-import { GeoJsonLayer } from '@deck.gl/layers';
-import type { Boundaries, ChoroplethRow } from './api';
-import { colourScale, hexToRgba, NO_AID_COLOUR, type LegendBin } from './colour';
+import { GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
+import type { Feature, Point } from 'geojson';
+import type { Boundaries, ChoroplethRow, Institutions } from './api';
+import {
+  bivariateColour,
+  colourScale,
+  hexToRgba,
+  INSTITUTION_COLOURS,
+  metricValue,
+  NO_AID_COLOUR,
+  type BivariateClasses,
+  type LegendBin,
+  type Rgba,
+} from './colour';
 import type { MetricKey } from './url-state';
 
-const LINE_COLOUR: [number, number, number, number] = [255, 255, 255, 200];
-const UNCOVERED_LINE: [number, number, number, number] = [120, 20, 20, 255];
+const LINE_COLOUR: Rgba = [255, 255, 255, 200];
+const UNCOVERED_LINE: Rgba = [120, 20, 20, 255];
+const SELECTED_LINE: Rgba = [20, 20, 20, 255];
 
-export function metricValue(row: ChoroplethRow, metric: MetricKey): number | null {
-  return metric === 'coverage' ? row.coverage : row[metric];
+export interface ChoroplethStyle {
+  metric: MetricKey;
+  bins: readonly LegendBin[];
+  bivariate: BivariateClasses;
+  /** Changes whenever the rows do, so deck.gl recomputes colours without re-tessellating. */
+  dataKey: string;
 }
 
-/** The choropleth layer; colours change through updateTriggers, geometry stays tessellated. */
-export function buildLayers(
+/** The fill of one region for the metric shown; grey when it has no value or no aid. */
+export function fillColour(
+  row: ChoroplethRow | undefined,
+  style: Omit<ChoroplethStyle, 'dataKey'>,
+  colour: (v: number) => string,
+): Rgba {
+  if (!row) return NO_AID_COLOUR;
+  if (style.metric === 'bivariate') {
+    // Uncovered regions fall in the lowest coverage column and keep their need colour.
+    const hex = bivariateColour(row, style.bivariate);
+    return hex ? hexToRgba(hex) : NO_AID_COLOUR;
+  }
+  const value = metricValue(row, style.metric);
+  if (value === null) return NO_AID_COLOUR;
+  if (style.metric === 'coverage' && row.households_reached === 0) return NO_AID_COLOUR;
+  return hexToRgba(colour(value));
+}
+
+/** Area fills, uncovered outlines and the selected region's outline. */
+export function choroplethLayers(
   boundaries: Boundaries,
   rows: Map<string, ChoroplethRow>,
-  metric: MetricKey,
-  bins: readonly LegendBin[],
-  dataKey: string,
+  style: ChoroplethStyle,
+  selected: string | undefined,
 ) {
-  const colour = colourScale(bins);
+  const colour = colourScale(style.bins);
+  const isSelected = (code: string) => code === selected;
   return [
-    new GeoJsonLayer({
+    new GeoJsonLayer<{ code: string; name: string }>({
       id: 'choropleth',
       data: boundaries,
       pickable: true,
       stroked: true,
       filled: true,
       lineWidthUnits: 'pixels',
-      getLineWidth: (f) => (rows.get(f.properties.code)?.status === 'uncovered' ? 2 : 0.5),
+      autoHighlight: true,
+      highlightColor: [255, 255, 255, 70],
+      getLineWidth: (f) => (rows.get(f.properties.code)?.status === 'uncovered' ? 1.5 : 0.5),
       getLineColor: (f) =>
         rows.get(f.properties.code)?.status === 'uncovered' ? UNCOVERED_LINE : LINE_COLOUR,
-      getFillColor: (f) => {
-        const row = rows.get(f.properties.code);
-        const value = row ? metricValue(row, metric) : null;
-        if (!row || value === null) return NO_AID_COLOUR;
-        if (metric === 'coverage' && row.households_reached === 0) return NO_AID_COLOUR;
-        return hexToRgba(colour(value));
-      },
+      getFillColor: (f) => fillColour(rows.get(f.properties.code), style, colour),
       updateTriggers: {
-        getFillColor: [dataKey, metric],
-        getLineColor: [dataKey],
-        getLineWidth: [dataKey],
+        getFillColor: [style.dataKey, style.metric],
+        getLineColor: [style.dataKey],
+        getLineWidth: [style.dataKey],
       },
     }),
+    // The selection on its own small layer: selecting never touches the big one.
+    new GeoJsonLayer<{ code: string; name: string }>({
+      id: 'selected',
+      data: selected
+        ? {
+            ...boundaries,
+            features: boundaries.features.filter((f) => isSelected(f.properties.code)),
+          }
+        : { type: 'FeatureCollection', features: [] },
+      pickable: false,
+      stroked: true,
+      filled: false,
+      lineWidthUnits: 'pixels',
+      getLineWidth: 3.5,
+      getLineColor: SELECTED_LINE,
+    }),
   ];
+}
+
+export type InstitutionFeature = Feature<Point, Institutions['features'][number]['properties']>;
+
+/** Institutions as points coloured by type, sized by the packages they received. */
+export function institutionLayer(institutions: Institutions) {
+  return new ScatterplotLayer<InstitutionFeature>({
+    id: 'institutions',
+    data: institutions.features,
+    pickable: true,
+    radiusUnits: 'pixels',
+    getPosition: (f) => f.geometry.coordinates as [number, number],
+    getRadius: (f) => 2.5 + Math.min(3, Math.sqrt(f.properties.packages) / 5),
+    getFillColor: (f) => hexToRgba(INSTITUTION_COLOURS[f.properties.type] ?? '#000000', 240),
+    stroked: true,
+    getLineColor: [30, 30, 30, 255],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 0.75,
+  });
 }

@@ -15,6 +15,7 @@ const { close, ctx } = await startServer({
   dbPath,
   port,
   readOnly: process.env.DB_READ_ONLY === '1',
+  mapStyleUrl: process.env.MAP_STYLE_URL || undefined,
 });
 console.log(
   `[server] Peta Kolaborasi on http://localhost:${port} (data ${ctx.version}, ${ctx.extent.from} – ${ctx.extent.to})`,

@@ -1,15 +1,14 @@
-import { Hono } from 'hono';
-import { queryMeta } from '../db/meta';
+import { Hono, type Context } from 'hono';
+import { queryMeta, type MetaFacts } from '../db/meta';
 import { AGGREGATORS, AID_TYPES, LEVELS, RECIPIENT_TYPES } from '../domain';
 import type { AppEnv } from '../env';
 import { AID_TYPE_LABELS, LEVEL_LABELS, RECIPIENT_TYPE_LABELS, SOURCES } from '../labels';
 import { DEFAULT_UNDERSERVED_THRESHOLD } from '../db/metrics';
 
 /** Everything a client needs to build its filters and legends, and where the data comes from. */
-export const meta = new Hono<AppEnv>().get('/', async (c) => {
-  const facts = await c.var.db.withConnection(queryMeta);
+function metaBody(c: Context<AppEnv>, facts: MetaFacts) {
   const ctx = c.var.ctx;
-  return c.json({
+  return {
     data_version: ctx.version,
     date_extent: ctx.extent,
     covid_extent: facts.covid_extent,
@@ -32,10 +31,17 @@ export const meta = new Hono<AppEnv>().get('/', async (c) => {
     })),
     defaults: {
       threshold: DEFAULT_UNDERSERVED_THRESHOLD,
-      level: 'kota',
+      level: 'kelurahan',
       from: ctx.extent.from,
       to: ctx.extent.to,
     },
     sources: SOURCES,
-  });
-});
+    /** An online MapLibre style for the basemap (MAP_STYLE_URL); null keeps the offline one. */
+    map_style_url: c.var.mapStyleUrl ?? null,
+  };
+}
+export type Meta = ReturnType<typeof metaBody>;
+
+export const meta = new Hono<AppEnv>().get('/', async (c) =>
+  c.json(metaBody(c, await c.var.db.withConnection(queryMeta))),
+);

@@ -1,9 +1,16 @@
 import { MapboxOverlay, type MapboxOverlayProps } from '@deck.gl/mapbox';
 import type { PickingInfo } from '@deck.gl/core';
-import { useEffect } from 'react';
-import { Map, useControl, useMap } from 'react-map-gl/maplibre';
-import type { StyleSpecification } from 'maplibre-gl';
+import { useEffect, type Ref } from 'react';
+import {
+  Map,
+  useControl,
+  useMap,
+  type MapRef,
+  type ViewStateChangeEvent,
+} from 'react-map-gl/maplibre';
+import type { MapLibreEvent, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import type { Viewport } from '../url-state';
 
 /** Offline basemap: a plain background, no tiles, fonts or sprites to download. */
 const OFFLINE_STYLE: StyleSpecification = {
@@ -11,8 +18,8 @@ const OFFLINE_STYLE: StyleSpecification = {
   sources: {},
   layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e8eef2' } }],
 };
-const JAKARTA = { longitude: 106.83, latitude: -6.2, zoom: 9.6 };
-type Bounds = [number, number, number, number];
+/** Mainland Jakarta; the map opens fitted to it (Kepulauan Seribu lies off its northern edge). */
+export const JAKARTA_BOUNDS: [number, number, number, number] = [106.68, -6.38, 106.98, -6.08];
 
 function DeckOverlay(props: MapboxOverlayProps) {
   const overlay = useControl<MapboxOverlay>(() => new MapboxOverlay(props));
@@ -20,38 +27,74 @@ function DeckOverlay(props: MapboxOverlayProps) {
   return null;
 }
 
-/** Flies to the bounds whenever they change (drill-down, breadcrumbs, back and forward). */
-function FitBounds({ bounds }: { bounds: Bounds | null }) {
+const close = (a: number, b: number, eps: number) => Math.abs(a - b) < eps;
+
+/** Moves the map to the viewport of the URL when it differs (back, forward, a pasted link). */
+function FollowViewport({ viewport }: { viewport: Viewport | undefined }) {
   const { current: map } = useMap();
-  const key = bounds?.join(',') ?? '';
   useEffect(() => {
-    if (map && key)
-      map.fitBounds(key.split(',').map(Number) as Bounds, { padding: 40, duration: 600 });
-  }, [map, key]);
+    if (!map || !viewport) return;
+    const c = map.getCenter();
+    if (
+      close(c.lng, viewport.longitude, 1e-4) &&
+      close(c.lat, viewport.latitude, 1e-4) &&
+      close(map.getZoom(), viewport.zoom, 0.01)
+    )
+      return;
+    map.jumpTo({ center: [viewport.longitude, viewport.latitude], zoom: viewport.zoom });
+  }, [map, viewport]);
   return null;
 }
 
 export function MapView({
+  mapRef,
   layers,
   getTooltip,
   onClick,
-  bounds,
+  viewport,
+  onViewportChange,
+  onAfterRender,
   styleUrl,
 }: {
+  mapRef: Ref<MapRef>;
   layers: MapboxOverlayProps['layers'];
-  getTooltip: (info: PickingInfo) => string | null;
+  getTooltip: MapboxOverlayProps['getTooltip'];
   onClick: (info: PickingInfo) => void;
-  bounds: Bounds | null;
-  styleUrl?: string;
+  viewport: Viewport | undefined;
+  onViewportChange: (viewport: Viewport) => void;
+  onAfterRender: () => void;
+  styleUrl: string | null;
 }) {
+  const onMoveEnd = (e: ViewStateChangeEvent) =>
+    onViewportChange({
+      longitude: e.viewState.longitude,
+      latitude: e.viewState.latitude,
+      zoom: e.viewState.zoom,
+    });
+  // Every view in the history carries its viewport, so back and forward restore the map too.
+  const onLoad = (e: MapLibreEvent) => {
+    const c = e.target.getCenter();
+    onViewportChange({ longitude: c.lng, latitude: c.lat, zoom: e.target.getZoom() });
+  };
   return (
     <Map
-      initialViewState={JAKARTA}
+      ref={mapRef}
+      initialViewState={viewport ?? { bounds: JAKARTA_BOUNDS, fitBoundsOptions: { padding: 20 } }}
       mapStyle={styleUrl ?? OFFLINE_STYLE}
       style={{ width: '100%', height: '100%' }}
+      onMoveEnd={onMoveEnd}
+      onLoad={onLoad}
+      attributionControl={false}
+      dragRotate={false}
+      touchPitch={false}
     >
-      <DeckOverlay layers={layers} getTooltip={getTooltip} onClick={onClick} />
-      <FitBounds bounds={bounds} />
+      <DeckOverlay
+        layers={layers}
+        getTooltip={getTooltip}
+        onClick={onClick}
+        onAfterRender={onAfterRender}
+      />
+      <FollowViewport viewport={viewport} />
     </Map>
   );
 }

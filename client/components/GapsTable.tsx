@@ -1,0 +1,116 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChoroplethRow } from '../api';
+import { formatNumber, formatShare } from '../format';
+import type { LevelKey } from '../url-state';
+
+/** Region names without the administrative prefix the table has no room for. */
+export function shortName(name: string): string {
+  return name.replace(/^(Kota|Kabupaten) Administrasi /, '');
+}
+
+/** The most underserved areas of the view, ranked by gap; synced with the map's selection. */
+export function GapsTable({
+  rows,
+  total,
+  level,
+  selected,
+  disabled,
+  onSelect,
+  onOpen,
+}: {
+  rows: readonly (ChoroplethRow & { context?: string | null })[];
+  /** How many areas of the view are underserved or uncovered in all. */
+  total: number | undefined;
+  level: LevelKey;
+  selected: string | undefined;
+  /** Rows of the previous view stay visible while the next loads; not clickable. */
+  disabled: boolean;
+  onSelect: (code: string) => void;
+  onOpen: (code: string) => void;
+}) {
+  const { t } = useTranslation();
+  const body = useRef<HTMLTableSectionElement>(null);
+  useEffect(() => {
+    if (!selected) return;
+    body.current
+      ?.querySelector(`tr[data-code="${selected}"]`)
+      ?.scrollIntoView({ block: 'nearest' });
+  }, [selected, rows]);
+  return (
+    <section className="gaps" aria-label={t('gaps.title')}>
+      <h2>
+        {t('gaps.title')}
+        {total !== undefined && (
+          <span className="muted">
+            {' '}
+            · {t('gaps.total', { count: total, n: formatNumber(total) })}
+          </span>
+        )}
+      </h2>
+      {rows.length === 0 ? (
+        <p className="muted">{t('gaps.none')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t(`levels.${level}`)}</th>
+              <th scope="col">{t('gaps.need')}</th>
+              <th scope="col">{t('gaps.coverage')}</th>
+              <th scope="col">{t('gaps.gap')}</th>
+              {level !== 'rw' && <th scope="col" className="sr-only-cell" />}
+            </tr>
+          </thead>
+          <tbody ref={body}>
+            {rows.map((r) => (
+              <tr
+                key={r.code}
+                data-testid="gap-row"
+                data-code={r.code}
+                className={r.code === selected ? 'selected' : undefined}
+                aria-selected={r.code === selected}
+              >
+                <td>
+                  <button
+                    type="button"
+                    className="link"
+                    disabled={disabled}
+                    onClick={() => onSelect(r.code)}
+                  >
+                    {shortName(r.name)}
+                  </button>
+                  {r.context && <span className="context"> · {r.context}</span>}
+                  {r.status === 'uncovered' && (
+                    <span
+                      className="badge uncovered"
+                      title={t('area.status.uncovered')}
+                      aria-label={t('area.status.uncovered')}
+                    />
+                  )}
+                </td>
+                <td>{formatNumber(r.need)}</td>
+                <td>{formatShare(r.coverage)}</td>
+                <td>{formatNumber(r.gap)}</td>
+                {level !== 'rw' && (
+                  <td>
+                    <button
+                      type="button"
+                      className="drill"
+                      data-testid="drill"
+                      disabled={disabled}
+                      aria-label={`${t('area.open')}: ${r.name}`}
+                      title={t('area.open')}
+                      onClick={() => onOpen(r.code)}
+                    >
+                      ›
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
