@@ -20,7 +20,7 @@ import {
 import { bivariateClasses, legendBins, metricValue } from './colour';
 import { formatNumber, formatRate, formatShare } from './format';
 import { rememberLanguage, type Language } from './i18n';
-import { choroplethLayers, institutionLayer, type InstitutionFeature } from './layers';
+import { choroplethLayers, institutionLayer, selectionOf, type InstitutionFeature } from './layers';
 import { AreaPanel } from './components/AreaPanel';
 import { ActiveFilters, Filters } from './components/Filters';
 import { GapsTable } from './components/GapsTable';
@@ -84,7 +84,7 @@ export function App() {
             setView({ page: view.page === 'methods' ? 'map' : 'methods' });
           }}
         >
-          {view.page === 'methods' ? t('area.close') : t('methods')}
+          {view.page === 'methods' ? t('backToMap') : t('methods')}
         </a>
         <label className="lang">
           <span className="sr-only">{t('language')}</span>
@@ -195,6 +195,10 @@ function Dashboard({
     () => new Map((choropleth.data?.rows ?? []).map((r) => [r.code, r] as [string, ChoroplethRow])),
     [choropleth.data],
   );
+  const uncovered = useMemo(
+    () => [...rows.values()].filter((r) => r.status === 'uncovered').map((r) => r.code),
+    [rows],
+  );
   const singleMetric = view.metric === 'bivariate' ? 'coverage' : view.metric;
   const bins = useMemo(
     () =>
@@ -208,14 +212,25 @@ function Dashboard({
     () => bivariateClasses([...rows.values()].filter((r) => r.need > 0).map((r) => r.need)),
     [rows],
   );
-  const dataKey = `${level}|${view.area ?? ''}|${choropleth.dataUpdatedAt}`;
+  // Counts the choropleth answers seen: a placeholder keeps the count, so a filter change redraws
+  // the map once, when its answer arrives.
+  const answers = useRef({ data: choropleth.data, count: 0 });
+  if (answers.current.data !== choropleth.data)
+    answers.current = { data: choropleth.data, count: answers.current.count + 1 };
+  const dataKey = `${level}|${view.area ?? ''}|${answers.current.count}`;
+  const outlinesInDeck = Boolean(meta.data?.map_style_url);
+  // The same object while the selection is: a new one would make deck.gl draw again.
+  const selection = useMemo(
+    () => (shown ? selectionOf(shown, view.selected) : undefined),
+    [shown, view.selected],
+  );
   const layers = useMemo(() => {
-    if (!shown) return [];
+    if (!shown || !selection) return [];
     const list = choroplethLayers(
       shown,
       rows,
-      { metric: view.metric, bins, bivariate, dataKey },
-      view.selected,
+      { metric: view.metric, bins, bivariate, dataKey, outlines: outlinesInDeck },
+      selection,
     );
     return institutions.data && view.institutions.length
       ? [...list, institutionLayer(institutions.data)]
@@ -227,7 +242,8 @@ function Dashboard({
     bins,
     bivariate,
     dataKey,
-    view.selected,
+    outlinesInDeck,
+    selection,
     institutions.data,
     view.institutions.length,
   ]);
@@ -299,12 +315,12 @@ function Dashboard({
   });
   const gapRows = useMemo(() => {
     const top: (ChoroplethRow & { context?: string | null })[] = (gaps.data?.rows ?? []).map(
-      (r) => ({ ...r, context: level === 'rw' ? r.kelurahan_name : null }),
+      (r) => ({ ...r, context: level === 'rw' && !view.area ? r.kelurahan_name : null }),
     );
     // The selected area stays in the table even when it is not among the most underserved.
     const selected = view.selected ? rows.get(view.selected) : undefined;
     return selected && !top.some((r) => r.code === selected.code) ? [...top, selected] : top;
-  }, [gaps.data, rows, view.selected, level]);
+  }, [gaps.data, rows, view.selected, level, view.area]);
 
   const getTooltip = useCallback(
     (info: PickingInfo) => {
@@ -453,8 +469,10 @@ function Dashboard({
         >
           <MapView
             mapRef={mapRef}
+            regions={shown}
+            uncovered={uncovered}
             layers={layers}
-            getTooltip={getTooltip}
+            describe={getTooltip}
             onClick={onMapClick}
             viewport={view.viewport}
             onViewportChange={onViewportChange}

@@ -14,8 +14,6 @@ import {
 } from './colour';
 import type { MetricKey } from './url-state';
 
-const LINE_COLOUR: Rgba = [255, 255, 255, 200];
-const UNCOVERED_LINE: Rgba = [120, 20, 20, 255];
 const SELECTED_LINE: Rgba = [20, 20, 20, 255];
 
 export interface ChoroplethStyle {
@@ -24,7 +22,13 @@ export interface ChoroplethStyle {
   bivariate: BivariateClasses;
   /** Changes whenever the rows do, so deck.gl recomputes colours without re-tessellating. */
   dataKey: string;
+  /** Draw outlines here (over an online basemap); offline, MapLibre draws them over the fills. */
+  outlines: boolean;
 }
+
+const LINE_COLOUR: Rgba = [255, 255, 255, 200];
+const UNCOVERED_LINE: Rgba = [120, 20, 20, 255];
+const NO_SELECTION = { type: 'FeatureCollection' as const, features: [] };
 
 /** The fill of one region for the metric shown; grey when it has no value or no aid. */
 export function fillColour(
@@ -44,25 +48,33 @@ export function fillColour(
   return hexToRgba(colour(value));
 }
 
-/** Area fills, uncovered outlines and the selected region's outline. */
+/** The selected region's feature as its own collection (empty without a selection). */
+export function selectionOf(boundaries: Boundaries, selected: string | undefined) {
+  if (!selected) return NO_SELECTION;
+  return {
+    ...boundaries,
+    features: boundaries.features.filter((f) => f.properties.code === selected),
+  };
+}
+
+/** Area fills (with outlines over an online basemap) and the selected region's outline. */
 export function choroplethLayers(
   boundaries: Boundaries,
   rows: Map<string, ChoroplethRow>,
   style: ChoroplethStyle,
-  selected: string | undefined,
+  selection: Boundaries | typeof NO_SELECTION,
 ) {
   const colour = colourScale(style.bins);
-  const isSelected = (code: string) => code === selected;
   return [
     new GeoJsonLayer<{ code: string; name: string }>({
       id: 'choropleth',
       data: boundaries,
       pickable: true,
-      stroked: true,
+      stroked: style.outlines,
       filled: true,
-      lineWidthUnits: 'pixels',
       autoHighlight: true,
       highlightColor: [255, 255, 255, 70],
+      lineWidthUnits: 'pixels',
       getLineWidth: (f) => (rows.get(f.properties.code)?.status === 'uncovered' ? 1.5 : 0.5),
       getLineColor: (f) =>
         rows.get(f.properties.code)?.status === 'uncovered' ? UNCOVERED_LINE : LINE_COLOUR,
@@ -76,12 +88,7 @@ export function choroplethLayers(
     // The selection on its own small layer: selecting never touches the big one.
     new GeoJsonLayer<{ code: string; name: string }>({
       id: 'selected',
-      data: selected
-        ? {
-            ...boundaries,
-            features: boundaries.features.filter((f) => isSelected(f.properties.code)),
-          }
-        : { type: 'FeatureCollection', features: [] },
+      data: selection,
       pickable: false,
       stroked: true,
       filled: false,
