@@ -259,7 +259,9 @@ describe.skipIf(!hasChromium)('the collaboration map in Chromium', () => {
     // Window mode: seven days up to the slider day.
     await page.locator('[data-testid=time-control] select').selectOption('window');
     await page.waitForURL(/play=window/);
-    expect(await page.getByTestId('active-filters').textContent()).toMatch(/\d+ (Apr|Mei) – \d+ Mei/);
+    expect(await page.getByTestId('active-filters').textContent()).toMatch(
+      /\d+ (Apr|Mei) – \d+ Mei/,
+    );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'map-time-window.png') });
     expect(errors).toEqual([]);
     await page.close();

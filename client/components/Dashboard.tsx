@@ -1,0 +1,318 @@
+import type { PickingInfo } from '@deck.gl/core';
+import { bbox } from '@turf/turf';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MapRef } from 'react-map-gl/maplibre';
+import type { ChoroplethRow } from '../api';
+import { bivariateClasses, legendBins, metricValue } from '../colour';
+import type { Language } from '../i18n';
+import {
+  choroplethLayers,
+  institutionLayer,
+  selectionOf,
+  type InstitutionFeature,
+} from '../layers';
+import { describeInstitution, describeRegion } from '../tooltip';
+import { useDashboardData } from '../use-dashboard-data';
+import { usePhone } from '../use-phone';
+import type { UpdateView } from '../use-view-state';
+import {
+  AID_TYPE_OPTIONS,
+  levelOfArea,
+  type AidKey,
+  type Viewport,
+  type ViewState,
+} from '../url-state';
+import { AreaPanel } from './AreaPanel';
+import { Breadcrumbs } from './Breadcrumbs';
+import { DailyChart } from './DailyChart';
+import { ExportLinks } from './ExportLinks';
+import { ActiveFilters, Filters } from './Filters';
+import { GapsTable } from './GapsTable';
+import { KpiStrip } from './KpiStrip';
+import { Legend } from './Legend';
+import { JAKARTA_BOUNDS, MapView } from './MapView';
+import { TimeControl } from './TimeControl';
+
+type Bounds = [number, number, number, number];
+
+/** The map page: KPIs, filters, the map with its legend, and the side panel (a sheet on phones). */
+export function Dashboard({
+  view,
+  setView,
+  lang,
+}: {
+  view: ViewState;
+  setView: UpdateView;
+  lang: Language;
+}) {
+  const { t } = useTranslation();
+  const phone = usePhone();
+  const [filtersOpen, setFiltersOpen] = useState(!phone);
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const mapRef = useRef<MapRef>(null);
+  const mainRef = useRef<HTMLElement>(null);
+  const data = useDashboardData(view);
+  const { meta, range, filters, level, shown, rows, choropleth } = data;
+
+  const uncovered = useMemo(
+    () => [...rows.values()].filter((r) => r.status === 'uncovered').map((r) => r.code),
+    [rows],
+  );
+  const singleMetric = view.metric === 'bivariate' ? 'coverage' : view.metric;
+  const bins = useMemo(
+    () =>
+      legendBins(
+        singleMetric,
+        [...rows.values()].map((r) => metricValue(r, singleMetric) ?? 0),
+      ),
+    [rows, singleMetric],
+  );
+  const bivariate = useMemo(
+    () => bivariateClasses([...rows.values()].filter((r) => r.need > 0).map((r) => r.need)),
+    [rows],
+  );
+  // Counts the choropleth answers seen: a placeholder keeps the count, so a filter change redraws
+  // the map once, when its answer arrives.
+  const answers = useRef({ data: choropleth.data, count: 0 });
+  if (answers.current.data !== choropleth.data)
+    answers.current = { data: choropleth.data, count: answers.current.count + 1 };
+  const dataKey = `${level}|${view.area ?? ''}|${answers.current.count}`;
+  const outlinesInDeck = Boolean(meta.data?.map_style_url);
+  // The same object while the selection is: a new one would make deck.gl draw again.
+  const selection = useMemo(
+    () => (shown ? selectionOf(shown, view.selected) : undefined),
+    [shown, view.selected],
+  );
+  const institutions = view.institutions.length ? data.institutions.data : undefined;
+  const layers = useMemo(() => {
+    if (!shown || !selection) return [];
+    const style = { metric: view.metric, bins, bivariate, dataKey, outlines: outlinesInDeck };
+    const list = choroplethLayers(shown, rows, style, selection);
+    return institutions ? [...list, institutionLayer(institutions)] : list;
+  }, [shown, rows, view.metric, bins, bivariate, dataKey, outlinesInDeck, selection, institutions]);
+
+  // Marks the map once a frame with the current data is drawn (read by tests and bench:ui).
+  const paintKey =
+    shown && choropleth.data && !choropleth.isPlaceholderData ? `${dataKey}|${view.metric}` : null;
+  const onAfterRender = useCallback(() => {
+    const el = mainRef.current;
+    if (el && paintKey && el.dataset.painted !== paintKey) el.dataset.painted = paintKey;
+  }, [paintKey]);
+
+  const fitTo = useCallback((feature: Parameters<typeof bbox>[0] | undefined, duration = 600) => {
+    if (!feature) return;
+    mapRef.current?.fitBounds(bbox(feature) as Bounds, { padding: 40, duration, maxZoom: 16 });
+  }, []);
+  // A link without a viewport opens fitted to its area (or to Jakarta) once the page has its
+  // final layout, that is when the first coloured frame is drawn.
+  const fitPending = useRef(!view.viewport);
+  useEffect(() => {
+    if (!fitPending.current || !paintKey || !mapRef.current) return;
+    fitPending.current = false;
+    mapRef.current.resize(); // MapLibre may not have seen the final size of its container yet
+    if (view.area && shown?.features.length) fitTo(shown, 0);
+    else mapRef.current.fitBounds(JAKARTA_BOUNDS, { padding: 20, duration: 0 });
+  }, [paintKey, shown, view.area, fitTo]);
+
+  const featureOf = useCallback(
+    (code: string) => shown?.features.find((x) => x.properties.code === code),
+    [shown],
+  );
+  const openArea = useCallback(
+    (code: string) => {
+      if (level === 'rw') return;
+      setView({ area: code, selected: code });
+      fitTo(featureOf(code));
+    },
+    [level, featureOf, setView, fitTo],
+  );
+  const selectArea = useCallback(
+    (code: string, fly: boolean) => {
+      setView({ selected: code });
+      setSheetOpen(true);
+      if (fly) fitTo(featureOf(code));
+    },
+    [setView, fitTo, featureOf],
+  );
+  const onMapClick = useCallback(
+    (info: PickingInfo) => {
+      if (info.layer?.id !== 'choropleth') return;
+      const code = (info.object as { properties?: { code: string } } | null)?.properties?.code;
+      if (!code) return;
+      // First click selects; a click on the selected area opens it.
+      if (code === view.selected && level !== 'rw') openArea(code);
+      else selectArea(code, false);
+    },
+    [view.selected, level, openArea, selectArea],
+  );
+  const onViewportChange = useCallback(
+    (viewport: Viewport) => setView({ viewport }, { replace: true }),
+    [setView],
+  );
+  const describe = useCallback(
+    (info: PickingInfo) => {
+      if (info.layer?.id === 'institutions') {
+        const p = (info.object as InstitutionFeature | null)?.properties;
+        return p ? describeInstitution(p, t) : null;
+      }
+      const code = (info.object as { properties?: { code: string } } | null)?.properties?.code;
+      const row = code ? rows.get(code) : undefined;
+      if (!row) return null;
+      const hint = level !== 'rw' && code === view.selected ? t('area.clickAgain') : null;
+      return describeRegion(row, view.metric, t, hint);
+    },
+    [rows, t, view.metric, view.selected, level],
+  );
+
+  const gapRows = useMemo(() => {
+    const top: (ChoroplethRow & { context?: string | null })[] = (data.gaps.data?.rows ?? []).map(
+      (r) => ({ ...r, context: level === 'rw' && !view.area ? r.kelurahan_name : null }),
+    );
+    // The selected area stays in the table even when it is not among the most underserved.
+    const selected = view.selected ? rows.get(view.selected) : undefined;
+    return selected && !top.some((r) => r.code === selected.code) ? [...top, selected] : top;
+  }, [data.gaps.data, rows, view.selected, level, view.area]);
+
+  const aidLabels = Object.fromEntries(
+    AID_TYPE_OPTIONS.map((a) => [
+      a,
+      meta.data?.aid_types.find((x) => x.slug === a)?.name[lang] ?? a,
+    ]),
+  ) as Record<AidKey, string>;
+  const shownTypes = view.aid.length
+    ? AID_TYPE_OPTIONS.filter((a) => view.aid.includes(a))
+    : AID_TYPE_OPTIONS;
+  const filterProps = {
+    view,
+    level,
+    meta: meta.data,
+    lang,
+    range: range ?? { from: '', to: '' },
+    setView,
+  };
+  const scope = data.crumbs.at(-1)?.feature?.properties.name ?? t('city');
+
+  return (
+    <>
+      <div className="top">
+        <KpiStrip summary={data.summary.data} scope={scope} />
+        <details
+          className="filters"
+          open={filtersOpen}
+          onToggle={(e) => setFiltersOpen((e.target as HTMLDetailsElement).open)}
+        >
+          <summary>{t('filters')}</summary>
+          <Filters {...filterProps} />
+          {meta.data && range && (
+            <TimeControl
+              view={view}
+              extent={meta.data.date_extent}
+              range={range}
+              setView={setView}
+            />
+          )}
+        </details>
+        <ActiveFilters {...filterProps} />
+        <div className="toolbar">
+          <Breadcrumbs
+            crumbs={data.crumbs}
+            onRoot={() => {
+              setView({ area: undefined, selected: undefined });
+              mapRef.current?.fitBounds(JAKARTA_BOUNDS, { padding: 20, duration: 600 });
+            }}
+            onCrumb={(crumb) => {
+              setView({ area: crumb.code, selected: crumb.code });
+              fitTo(crumb.feature);
+            }}
+          />
+          {filters && <ExportLinks level={level} filters={filters} area={view.area} />}
+        </div>
+      </div>
+
+      <div className="workspace">
+        <main
+          className="map"
+          data-testid="map"
+          ref={mainRef}
+          aria-label={t(`metrics.${view.metric}`)}
+        >
+          <MapView
+            mapRef={mapRef}
+            regions={shown}
+            uncovered={uncovered}
+            layers={layers}
+            describe={describe}
+            onClick={onMapClick}
+            viewport={view.viewport}
+            onViewportChange={onViewportChange}
+            onAfterRender={onAfterRender}
+            styleUrl={meta.data?.map_style_url ?? null}
+          />
+          <Legend
+            metric={view.metric}
+            bins={bins}
+            bivariate={bivariate}
+            institutions={view.institutions}
+            onToggleInstitution={(type) =>
+              setView({
+                institutions: view.institutions.includes(type)
+                  ? view.institutions.filter((x) => x !== type)
+                  : [...view.institutions, type],
+              })
+            }
+          />
+          {data.failed && (
+            <p className="error" role="alert">
+              {t('error')}
+            </p>
+          )}
+        </main>
+        <aside className={sheetOpen ? 'sidebar open' : 'sidebar'} aria-label={t('panel')}>
+          <button
+            type="button"
+            className="sheet-toggle"
+            aria-expanded={sheetOpen}
+            onClick={() => setSheetOpen((o) => !o)}
+          >
+            {sheetOpen ? t('hidePanel') : t('showPanel')}
+          </button>
+          {view.selected && filters && meta.data && range && (
+            <AreaPanel
+              code={view.selected}
+              filters={filters}
+              meta={meta.data}
+              lang={lang}
+              range={range}
+              canOpen={view.selected !== view.area && levelOfArea(view.selected) !== 'rw'}
+              onOpen={() => openArea(view.selected!)}
+              onClose={() => setView({ selected: undefined })}
+            />
+          )}
+          <GapsTable
+            rows={gapRows}
+            total={data.gaps.data?.total}
+            level={level}
+            selected={view.selected}
+            disabled={data.gaps.isPlaceholderData}
+            onSelect={(code) => selectArea(code, true)}
+            onOpen={openArea}
+          />
+          {data.series.data && range && (
+            <DailyChart
+              series={data.series.data.series}
+              aidTypes={shownTypes}
+              labels={aidLabels}
+              title={t('chart.title')}
+              range={range}
+              onSelectDate={(date) => setView({ to: date })}
+            />
+          )}
+        </aside>
+      </div>
+      <footer className="note">
+        {t('dataNote')} © OpenStreetMap contributors (RW), Cahya DSN (MIT), Dukcapil DKI Jakarta.
+      </footer>
+    </>
+  );
+}
