@@ -30,12 +30,16 @@ export function GapsTable({
   onOpen: (code: string) => void;
 }) {
   const { t } = useTranslation();
-  const body = useRef<HTMLTableSectionElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  // Brings the selected row into view inside the table only (the panel above stays in place).
   useEffect(() => {
-    if (!selected) return;
-    body.current
-      ?.querySelector(`tr[data-code="${selected}"]`)
-      ?.scrollIntoView({ block: 'nearest' });
+    const box = scroller.current;
+    const row = box?.querySelector<HTMLTableRowElement>(`tr[data-code="${selected}"]`);
+    if (!box || !row) return;
+    const header = box.querySelector('thead')?.offsetHeight ?? 0;
+    if (row.offsetTop < box.scrollTop + header) box.scrollTop = row.offsetTop - header;
+    else if (row.offsetTop + row.offsetHeight > box.scrollTop + box.clientHeight)
+      box.scrollTop = row.offsetTop + row.offsetHeight - box.clientHeight;
   }, [selected, rows]);
   return (
     <section className="gaps" aria-label={t('gaps.title')}>
@@ -51,65 +55,67 @@ export function GapsTable({
       {rows.length === 0 ? (
         <p className="muted">{t('gaps.none')}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t(`levels.${level}`)}</th>
-              <th scope="col">{t('gaps.need')}</th>
-              <th scope="col">{t('gaps.coverage')}</th>
-              <th scope="col">{t('gaps.gap')}</th>
-              {level !== 'rw' && <th scope="col" className="sr-only-cell" />}
-            </tr>
-          </thead>
-          <tbody ref={body}>
-            {rows.map((r) => (
-              <tr
-                key={r.code}
-                data-testid="gap-row"
-                data-code={r.code}
-                className={r.code === selected ? 'selected' : undefined}
-                aria-selected={r.code === selected}
-              >
-                <td>
-                  <button
-                    type="button"
-                    className="link"
-                    disabled={disabled}
-                    onClick={() => onSelect(r.code)}
-                  >
-                    {shortName(r.name)}
-                  </button>
-                  {r.context && <span className="context"> · {r.context}</span>}
-                  {r.status === 'uncovered' && (
-                    <span
-                      className="badge uncovered"
-                      title={t('area.status.uncovered')}
-                      aria-label={t('area.status.uncovered')}
-                    />
-                  )}
-                </td>
-                <td>{formatNumber(r.need)}</td>
-                <td>{formatShare(r.coverage)}</td>
-                <td>{formatNumber(r.gap)}</td>
-                {level !== 'rw' && (
+        <div className="table-scroll" ref={scroller}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t(`levels.${level}`)}</th>
+                <th scope="col">{t('gaps.need')}</th>
+                <th scope="col">{t('gaps.coverage')}</th>
+                <th scope="col">{t('gaps.gap')}</th>
+                {level !== 'rw' && <th scope="col" className="sr-only-cell" />}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr
+                  key={r.code}
+                  data-testid="gap-row"
+                  data-code={r.code}
+                  className={r.code === selected ? 'selected' : undefined}
+                  aria-selected={r.code === selected}
+                >
                   <td>
                     <button
                       type="button"
-                      className="drill"
-                      data-testid="drill"
+                      className="link"
                       disabled={disabled}
-                      aria-label={`${t('area.open')}: ${r.name}`}
-                      title={t('area.open')}
-                      onClick={() => onOpen(r.code)}
+                      onClick={() => onSelect(r.code)}
                     >
-                      ›
+                      {shortName(r.name)}
                     </button>
+                    {r.context && <span className="context"> · {r.context}</span>}
+                    {r.status === 'uncovered' && (
+                      <span
+                        className="badge uncovered"
+                        title={t('area.status.uncovered')}
+                        aria-label={t('area.status.uncovered')}
+                      />
+                    )}
                   </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                  <td>{formatNumber(r.need)}</td>
+                  <td>{formatShare(r.coverage)}</td>
+                  <td>{formatNumber(r.gap)}</td>
+                  {level !== 'rw' && (
+                    <td>
+                      <button
+                        type="button"
+                        className="drill"
+                        data-testid="drill"
+                        disabled={disabled}
+                        aria-label={`${t('area.open')}: ${r.name}`}
+                        title={t('area.open')}
+                        onClick={() => onOpen(r.code)}
+                      >
+                        ›
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
