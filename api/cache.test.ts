@@ -43,12 +43,17 @@ describe('HTTP caching and compression', () => {
     expect(a.headers.get('ETag')).toBeNull();
   });
 
-  it('serves boundaries precompressed and immutable, with an ETag', async () => {
-    const res = await env.app.request('/api/boundaries/kelurahan', {
-      headers: { 'Accept-Encoding': 'gzip' },
-    });
+  it('serves boundaries precompressed with an ETag, immutable at the versioned URL', async () => {
+    const meta = (await (await env.app.request('/api/meta')).json()) as {
+      levels: { slug: string; boundaries: string }[];
+    };
+    const url = meta.levels.find((l) => l.slug === 'kelurahan')!.boundaries;
+    const res = await env.app.request(url, { headers: { 'Accept-Encoding': 'gzip' } });
     expect(res.headers.get('Content-Type')).toBe('application/geo+json');
     expect(res.headers.get('Cache-Control')).toContain('immutable');
+    // Without the version (or with an old one) a cache must ask again.
+    for (const other of ['/api/boundaries/kelurahan', '/api/boundaries/kelurahan?v=old'])
+      expect((await env.app.request(other)).headers.get('Cache-Control')).toBe('public, no-cache');
     const fc = JSON.parse(gunzipSync(Buffer.from(await res.arrayBuffer())).toString()) as {
       features: unknown[];
     };

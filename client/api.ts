@@ -51,12 +51,16 @@ export const metaOptions = () =>
     staleTime: Infinity,
   });
 
-export const boundariesOptions = (level: string) =>
-  queryOptions({
-    queryKey: ['boundaries', level],
-    queryFn: () => getJson<Boundaries>(`/api/boundaries/${level}`),
+/** A level's geometry at its versioned URL from /api/meta (cached by the browser for good). */
+export const boundariesOptions = (level: string, meta: Meta | undefined) => {
+  const url = meta?.levels.find((l) => l.slug === level)?.boundaries;
+  return queryOptions({
+    queryKey: ['boundaries', level, url],
+    queryFn: () => getJson<Boundaries>(url!),
+    enabled: url !== undefined,
     staleTime: Infinity,
   });
+};
 
 export const choroplethOptions = (level: string, f: QueryFilters, parent?: string) =>
   queryOptions({

@@ -44,7 +44,7 @@ export function useDashboardData(view: ViewState) {
   const ready = filters !== null;
   const level = view.area ? childLevel(levelOfArea(view.area)) : view.level;
 
-  const boundaries = useQuery(boundariesOptions(level));
+  const boundaries = useQuery(boundariesOptions(level, meta.data));
   const choropleth = useQuery({
     ...choroplethOptions(level, f, view.area),
     enabled: ready,
@@ -74,7 +74,7 @@ export function useDashboardData(view: ViewState) {
   // The regions above the area, with their geometry (for names and to fly back to them).
   const crumbCodes = ancestry(view.area);
   const crumbBoundaries = useQueries({
-    queries: crumbCodes.map((code) => boundariesOptions(levelOfArea(code))),
+    queries: crumbCodes.map((code) => boundariesOptions(levelOfArea(code), meta.data)),
   });
   const crumbs = crumbCodes.map((code, i) => ({
     code,

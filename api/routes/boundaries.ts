@@ -3,7 +3,10 @@ import type { AppEnv } from '../env';
 import { BoundaryParams } from '../schemas/filters';
 import { validate } from '../validate';
 
-/** Web geometry per level; immutable for a data version, so clients may cache it for good. */
+/**
+ * Web geometry per level. The versioned URL that /api/meta lists (`?v=` its ETag) is immutable,
+ * so clients may cache it for good; any other URL is revalidated with its ETag.
+ */
 export const boundaries = new Hono<AppEnv>().get(
   '/:level',
   validate('param', BoundaryParams),
@@ -12,7 +15,10 @@ export const boundaries = new Hono<AppEnv>().get(
     const headers: Record<string, string> = {
       'Content-Type': 'application/geo+json',
       ETag: file.etag,
-      'Cache-Control': 'public, max-age=31536000, immutable',
+      'Cache-Control':
+        c.req.query('v') === file.etag.replaceAll('"', '')
+          ? 'public, max-age=31536000, immutable'
+          : 'public, no-cache',
       Vary: 'Accept-Encoding',
     };
     if (c.req.header('If-None-Match') === file.etag) return c.body(null, 304, headers);
