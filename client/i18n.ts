@@ -54,7 +54,6 @@ const resources = {
       uncoveredOutline: 'Garis merah tua: RW/wilayah belum terjangkau',
       institutions: {
         title: 'Lembaga',
-        show: 'Tampilkan lembaga',
         orphanage: 'Panti asuhan',
         pesantren: 'Pesantren',
         nursing_home: 'Panti jompo',
@@ -168,7 +167,6 @@ const resources = {
       uncoveredOutline: 'Dark red outline: area not reached',
       institutions: {
         title: 'Institutions',
-        show: 'Show institutions',
         orphanage: 'Orphanage',
         pesantren: 'Islamic boarding school',
         nursing_home: 'Nursing home',

@@ -32,7 +32,7 @@ export function Filters({ view, level, meta, lang, setView }: Props) {
   const aidName = (slug: string) =>
     meta?.aid_types.find((a) => a.slug === slug)?.name[lang] ?? slug;
   return (
-    <section className="controls" aria-label={t('activeFilters')}>
+    <section className="controls" aria-label={t('filters')}>
       <label>
         {t('level')}
         <select
