@@ -296,6 +296,12 @@ describe.skipIf(!hasChromium)('the collaboration map in Chromium', () => {
       '/?level=planet&metric=%3Cscript%3E&aid=,,beras&agg=nobody&from=2020-99-01&lon=x&page=admin',
     );
     expect(await page.getByTestId('kpi-packages').textContent()).toBe('561.118');
+    // Well-formed codes of regions that do not exist are dropped without asking the server.
+    const unknown = await open('/?area=31.99.01&sel=31.71.01.9999');
+    await unknown.page.waitForURL((u) => !u.searchParams.has('area') && !u.searchParams.has('sel'));
+    expect(await unknown.page.getByTestId('kpi-packages').textContent()).toBe('561.118');
+    expect(unknown.errors).toEqual([]);
+    await unknown.page.close();
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -40,36 +40,7 @@ export function useDashboardData(view: ViewState) {
       recipient: view.recipient.filter((r) => recipients.has(r)),
     };
   }, [meta.data, range, view.aid, view.aggregator, view.recipient]);
-  const f = filters ?? NO_FILTERS;
-  const ready = filters !== null;
   const level = view.area ? childLevel(levelOfArea(view.area)) : view.level;
-
-  const boundaries = useQuery(boundariesOptions(level, meta.data));
-  const choropleth = useQuery({
-    ...choroplethOptions(level, f, view.area),
-    enabled: ready,
-    placeholderData: keepPreviousData,
-  });
-  const summary = useQuery({
-    ...summaryOptions(f, view.area),
-    enabled: ready,
-    placeholderData: keepPreviousData,
-  });
-  const series = useQuery({
-    ...timeseriesOptions(f, view.area),
-    enabled: ready,
-    placeholderData: keepPreviousData,
-  });
-  const gaps = useQuery({
-    ...gapsOptions(level, f, GAP_ROWS, view.area),
-    enabled: ready,
-    placeholderData: keepPreviousData,
-  });
-  const institutions = useQuery({
-    ...institutionsOptions(f, view.institutions, view.area),
-    enabled: ready && view.institutions.length > 0,
-    placeholderData: keepPreviousData,
-  });
 
   // The regions above the area, with their geometry (for names and to fly back to them).
   const crumbCodes = ancestry(view.area);
@@ -80,6 +51,45 @@ export function useDashboardData(view: ViewState) {
     code,
     feature: crumbBoundaries[i]?.data?.features.find((x) => x.properties.code === code),
   }));
+
+  // A link's area counts once its geometry is found; an unknown one is dropped, not asked about.
+  const areaStatus = !view.area
+    ? 'none'
+    : crumbBoundaries.some((q) => q.isPending)
+      ? 'loading'
+      : crumbs.at(-1)?.feature
+        ? 'known'
+        : 'unknown';
+  const area = areaStatus === 'known' ? view.area : undefined;
+  const f = filters ?? NO_FILTERS;
+  const ready = filters !== null && (areaStatus === 'none' || areaStatus === 'known');
+
+  const boundaries = useQuery(boundariesOptions(level, meta.data));
+  const choropleth = useQuery({
+    ...choroplethOptions(level, f, area),
+    enabled: ready,
+    placeholderData: keepPreviousData,
+  });
+  const summary = useQuery({
+    ...summaryOptions(f, area),
+    enabled: ready,
+    placeholderData: keepPreviousData,
+  });
+  const series = useQuery({
+    ...timeseriesOptions(f, area),
+    enabled: ready,
+    placeholderData: keepPreviousData,
+  });
+  const gaps = useQuery({
+    ...gapsOptions(level, f, GAP_ROWS, area),
+    enabled: ready,
+    placeholderData: keepPreviousData,
+  });
+  const institutions = useQuery({
+    ...institutionsOptions(f, view.institutions, area),
+    enabled: ready && view.institutions.length > 0,
+    placeholderData: keepPreviousData,
+  });
 
   // Only the regions inside the area; the collection stays the same object while the geometry
   // does, so deck.gl does not re-tessellate on filter changes.
@@ -110,6 +120,7 @@ export function useDashboardData(view: ViewState) {
     gaps,
     institutions,
     crumbs,
+    areaStatus,
     failed: meta.isError || boundaries.isError || choropleth.isError,
   };
 }

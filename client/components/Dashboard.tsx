@@ -55,6 +55,21 @@ export function Dashboard({
   const data = useDashboardData(view);
   const { meta, range, filters, level, shown, rows, choropleth } = data;
 
+  // The selection counts once it is found among the regions shown (or is the area opened);
+  // regions a link names that do not exist are dropped from the view and the URL.
+  const selected =
+    view.selected &&
+    (rows.has(view.selected) || (view.selected === view.area && data.areaStatus === 'known'))
+      ? view.selected
+      : undefined;
+  const settled = rows.size > 0 && !choropleth.isPlaceholderData;
+  useEffect(() => {
+    if (data.areaStatus === 'unknown')
+      setView({ area: undefined, selected: undefined }, { replace: true });
+    else if (view.selected && !selected && settled)
+      setView({ selected: undefined }, { replace: true });
+  }, [data.areaStatus, view.selected, selected, settled, setView]);
+
   const uncovered = useMemo(
     () => [...rows.values()].filter((r) => r.status === 'uncovered').map((r) => r.code),
     [rows],
@@ -81,8 +96,8 @@ export function Dashboard({
   const outlinesInDeck = Boolean(meta.data?.map_style_url);
   // The same object while the selection is: a new one would make deck.gl draw again.
   const selection = useMemo(
-    () => (shown ? selectionOf(shown, view.selected) : undefined),
-    [shown, view.selected],
+    () => (shown ? selectionOf(shown, selected) : undefined),
+    [shown, selected],
   );
   const institutions = view.institutions.length ? data.institutions.data : undefined;
   const layers = useMemo(() => {
@@ -170,9 +185,9 @@ export function Dashboard({
       (r) => ({ ...r, context: level === 'rw' && !view.area ? r.kelurahan_name : null }),
     );
     // The selected area stays in the table even when it is not among the most underserved.
-    const selected = view.selected ? rows.get(view.selected) : undefined;
-    return selected && !top.some((r) => r.code === selected.code) ? [...top, selected] : top;
-  }, [data.gaps.data, rows, view.selected, level, view.area]);
+    const row = selected ? rows.get(selected) : undefined;
+    return row && !top.some((r) => r.code === row.code) ? [...top, row] : top;
+  }, [data.gaps.data, rows, selected, level, view.area]);
 
   const aidLabels = Object.fromEntries(
     AID_TYPE_OPTIONS.map((a) => [
@@ -277,15 +292,15 @@ export function Dashboard({
           >
             {sheetOpen ? t('hidePanel') : t('showPanel')}
           </button>
-          {view.selected && filters && meta.data && range && (
+          {selected && filters && meta.data && range && (
             <AreaPanel
-              code={view.selected}
+              code={selected}
               filters={filters}
               meta={meta.data}
               lang={lang}
               range={range}
-              canOpen={view.selected !== view.area && levelOfArea(view.selected) !== 'rw'}
-              onOpen={() => openArea(view.selected!)}
+              canOpen={selected !== view.area && levelOfArea(selected) !== 'rw'}
+              onOpen={() => openArea(selected)}
               onClose={() => setView({ selected: undefined })}
             />
           )}
@@ -293,7 +308,7 @@ export function Dashboard({
             rows={gapRows}
             total={data.gaps.data?.total}
             level={level}
-            selected={view.selected}
+            selected={selected}
             disabled={data.gaps.isPlaceholderData}
             onSelect={(code) => selectArea(code, true)}
             onOpen={openArea}
