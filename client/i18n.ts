@@ -5,7 +5,7 @@ export const LANGUAGES = ['id', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 const STORAGE_KEY = 'peta-kolaborasi.lang';
 
-const resources = {
+export const resources = {
   id: {
     translation: {
       title: 'Peta Kolaborasi',
@@ -39,6 +39,7 @@ const resources = {
         covid_per_10k: 'Kasus COVID-19 per 10.000 penduduk',
       },
       time: {
+        title: 'Waktu',
         from: 'Dari',
         to: 'Sampai',
         day: 'Hari',
@@ -152,6 +153,7 @@ const resources = {
         covid_per_10k: 'COVID-19 cases per 10,000 residents',
       },
       time: {
+        title: 'Time',
         from: 'From',
         to: 'To',
         day: 'Day',

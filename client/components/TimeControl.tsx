@@ -51,7 +51,7 @@ export function TimeControl({
 
   return (
     <fieldset className="time" data-testid="time-control">
-      <legend className="sr-only">{t('time.mode')}</legend>
+      <legend className="sr-only">{t('time.title')}</legend>
       <label>
         {t('time.from')}
         <input
