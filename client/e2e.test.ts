@@ -188,6 +188,10 @@ describe.skipIf(!hasChromium)('the collaboration map in Chromium', () => {
     const map = page.getByTestId('map');
     const box = (await map.boundingBox())!;
     // The map opens centred on Jakarta: the middle is inside a kecamatan.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const tooltip = page.getByRole('tooltip');
+    await tooltip.waitFor();
+    expect(await tooltip.textContent()).toMatch(/Kebutuhan \(rumah tangga rentan\): [\d.]+/);
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForURL(/sel=\d{2}\.\d{2}\.\d{2}(&|$)/);
     const code = new URL(page.url()).searchParams.get('sel')!;
