@@ -7,6 +7,7 @@ import type { InstitutionRow } from '../api/db/institutions';
 import type { Meta } from '../api/routes/meta';
 import type { Summary } from '../api/db/summary';
 import type { TimePoint } from '../api/db/timeseries';
+import type { AidKey } from './url-state';
 
 export type { AreaDetail, ChoroplethRow, GapRow, Meta, Summary, TimePoint };
 export type Boundaries = FeatureCollection<Polygon | MultiPolygon, { code: string; name: string }>;
@@ -16,7 +17,7 @@ export type Institutions = FeatureCollection<Point, Omit<InstitutionRow, 'lon' |
 export interface QueryFilters {
   from: string;
   to: string;
-  aid: readonly string[];
+  aid: readonly AidKey[];
   aggregator: readonly string[];
   recipient: readonly string[];
 }

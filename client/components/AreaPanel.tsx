@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { areaOptions, type AreaDetail, type Meta, type QueryFilters } from '../api';
 import { formatDate, formatNumber, formatRate, formatShare } from '../format';
 import type { Language } from '../i18n';
+import { aidLabels, shownAidTypes } from '../aid-types';
 import { AID_TYPE_OPTIONS, type DateExtent } from '../url-state';
 import { DailyChart } from './DailyChart';
 
@@ -36,12 +37,8 @@ export function AreaPanel({
       <section className="area-panel muted">{detail.isError ? t('error') : t('loading')}</section>
     );
   const s = d.summary;
-  const aidLabels = Object.fromEntries(
-    AID_TYPE_OPTIONS.map((a) => [a, meta.aid_types.find((x) => x.slug === a)?.name[lang] ?? a]),
-  ) as Record<(typeof AID_TYPE_OPTIONS)[number], string>;
-  const shownTypes = filters.aid.length
-    ? AID_TYPE_OPTIONS.filter((a) => filters.aid.includes(a))
-    : AID_TYPE_OPTIONS;
+  const labels = aidLabels(meta, lang);
+  const shownTypes = shownAidTypes(filters.aid);
   const maxType = Math.max(1, ...AID_TYPE_OPTIONS.map((a) => s.packages[a]));
 
   return (
@@ -108,7 +105,7 @@ export function AreaPanel({
       <ul className="bars">
         {AID_TYPE_OPTIONS.map((a) => (
           <li key={a}>
-            <span>{aidLabels[a]}</span>
+            <span>{labels[a]}</span>
             <span className="bar-track">
               <span
                 className={`bar-fill aid-${a}`}
@@ -142,7 +139,7 @@ export function AreaPanel({
       <DailyChart
         series={d.trend}
         aidTypes={shownTypes}
-        labels={aidLabels}
+        labels={labels}
         title={t('chart.areaTitle')}
         range={range}
         height={120}

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MapRef } from 'react-map-gl/maplibre';
 import type { ChoroplethRow } from '../api';
+import { aidLabels, shownAidTypes } from '../aid-types';
 import { bivariateClasses, legendBins, metricValue } from '../colour';
 import type { Language } from '../i18n';
 import {
@@ -16,13 +17,7 @@ import { describeInstitution, describeRegion } from '../tooltip';
 import { useDashboardData } from '../use-dashboard-data';
 import { usePhone } from '../use-phone';
 import type { UpdateView } from '../use-view-state';
-import {
-  AID_TYPE_OPTIONS,
-  levelOfArea,
-  type AidKey,
-  type Viewport,
-  type ViewState,
-} from '../url-state';
+import { levelOfArea, type Viewport, type ViewState } from '../url-state';
 import { AreaPanel } from './AreaPanel';
 import { Breadcrumbs } from './Breadcrumbs';
 import { DailyChart } from './DailyChart';
@@ -189,15 +184,6 @@ export function Dashboard({
     return row && !top.some((r) => r.code === row.code) ? [...top, row] : top;
   }, [data.gaps.data, rows, selected, level, view.area]);
 
-  const aidLabels = Object.fromEntries(
-    AID_TYPE_OPTIONS.map((a) => [
-      a,
-      meta.data?.aid_types.find((x) => x.slug === a)?.name[lang] ?? a,
-    ]),
-  ) as Record<AidKey, string>;
-  const shownTypes = view.aid.length
-    ? AID_TYPE_OPTIONS.filter((a) => view.aid.includes(a))
-    : AID_TYPE_OPTIONS;
   const filterProps = {
     view,
     level,
@@ -316,8 +302,8 @@ export function Dashboard({
           {data.series.data && range && (
             <DailyChart
               series={data.series.data.series}
-              aidTypes={shownTypes}
-              labels={aidLabels}
+              aidTypes={shownAidTypes(view.aid)}
+              labels={aidLabels(meta.data, lang)}
               title={t('chart.title')}
               range={range}
               onSelectDate={(date) => setView({ to: date })}
