@@ -1,37 +1,44 @@
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import type { Auth } from './auth/auth';
+import { authenticate } from './auth/middleware';
 import type { Boundaries } from './boundaries';
 import { responseCache } from './cache';
-import type { DataContext } from './context';
 import type { Database } from './db/database';
-import type { ReachIndex } from './reach-index';
 import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './errors';
+import type { Locator } from './geo/locate';
 import { openApiDocument } from './openapi';
 import { areas } from './routes/areas';
+import { batches } from './routes/batches';
 import { boundaries } from './routes/boundaries';
 import { choropleth } from './routes/choropleth';
+import { distributions } from './routes/distributions';
 import { exports } from './routes/export';
 import { gaps } from './routes/gaps';
 import { health } from './routes/health';
 import { institutions } from './routes/institutions';
 import { meta } from './routes/meta';
+import { session } from './routes/session';
 import { summary } from './routes/summary';
 import { timeseries } from './routes/timeseries';
+import type { StateHolder } from './state';
 
 export interface AppDeps {
   /** Built client (vite build output); served for every path outside /api. */
   clientDir?: string;
   db: Database;
-  ctx: DataContext;
+  holder: StateHolder;
+  auth: Auth;
   boundaries: Boundaries;
-  reach: ReachIndex;
+  /** The point-in-polygon locator, loaded on first use. */
+  locator: () => Locator;
   /** An online MapLibre style URL for the client's basemap; unset keeps the offline style. */
   mapStyleUrl?: string;
 }
 
-/** Aggregates change only with the data version; browsers may reuse them for a few minutes. */
+/** Public aggregates change only with the public version; browsers may reuse them for a while. */
 const DATA_CACHE_CONTROL = 'public, max-age=300';
 const RESPONSE_CACHE_BYTES = 256 * 1024 * 1024;
 
@@ -43,16 +50,25 @@ export function createApp(deps: AppDeps) {
   });
   const api = new Hono<AppEnv>()
     .use(async (c, next) => {
+      // One state snapshot per request: a commit while it runs does not mix versions.
+      const state = deps.holder.current;
       c.set('db', deps.db);
-      c.set('ctx', deps.ctx);
+      c.set('holder', deps.holder);
+      c.set('state', state);
+      c.set('ctx', state.ctx);
+      c.set('auth', deps.auth);
       c.set('boundaries', deps.boundaries);
-      c.set('reach', deps.reach);
+      c.set('locator', deps.locator);
       c.set('mapStyleUrl', deps.mapStyleUrl);
       await next();
     })
+    .use(authenticate)
     .route('/health', health)
     .route('/boundaries', boundaries)
-    .get('/openapi.json', (c) => c.json(openApiDocument(c.var.ctx.version)))
+    .get('/openapi.json', (c) => c.json(openApiDocument(c.var.state.publicVersion)))
+    .route('/session', session)
+    .route('/distributions', distributions)
+    .route('/batches', batches)
     .use('/meta', cached)
     .use('/summary', cached)
     .use('/choropleth', cached)

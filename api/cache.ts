@@ -47,10 +47,26 @@ function send(entry: Entry, acceptEncoding: string | undefined, cacheControl: st
   return new Response(new Uint8Array(entry.body), { status: 200, headers });
 }
 
+/** Whether a request asks for more than verified records (then its answer is a planner's own). */
+export function asksBeyondPublic(url: string): boolean {
+  const values = new URL(url, 'http://localhost').searchParams
+    .getAll('status')
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return values.some((v) => v !== 'verified');
+}
+
+/** Answers that depend on who asks: never stored in a shared cache, never shared across callers. */
+export const PRIVATE_CACHE_CONTROL = 'private, no-store';
+
 /**
- * Caches successful GET answers per data version: a repeated request is answered from memory,
- * compressed once, and a client holding the ETag gets 304 without any query. Data only changes
- * with a new version, so the key (and the ETag) is derived from version and canonical URL.
+ * Caches successful public GET answers per public version: a repeated request is answered from
+ * memory, compressed once, and a client holding the ETag gets 304 without any query. Public
+ * figures change only when verified records do, so the key (and the ETag) is derived from the
+ * public version and the canonical URL, and uploads of unverified records leave it in place.
+ * Answers that include unverified records depend on the caller's role: they bypass the cache and
+ * are marked private.
  */
 export function responseCache(options: {
   maxBytes: number;
@@ -62,7 +78,12 @@ export function responseCache(options: {
   });
   return async (c, next) => {
     if (c.req.method !== 'GET') return next();
-    const key = cacheKey(c.var.ctx.version, c.req.url);
+    if (asksBeyondPublic(c.req.url)) {
+      await next();
+      c.res.headers.set('Cache-Control', PRIVATE_CACHE_CONTROL);
+      return;
+    }
+    const key = cacheKey(c.var.state.publicVersion, c.req.url);
     const etag = etagFor(key);
     if (c.req.header('If-None-Match') === etag) {
       return new Response(null, {

@@ -1,10 +1,9 @@
-import type { Database } from './db/database';
-import { queryOne, queryRows } from './db/database';
-import { getMeta } from './db/schema';
+import type { Reader } from './db/database';
 import { sql } from './db/sql';
-import type { Level } from './domain';
+import type { InstitutionType, Level } from './domain';
+import type { HomeUnit } from './reach-index';
 
-/** A region's fixed facts (they change only with a new data version). */
+/** A region's fixed facts (they change only through a migration). */
 export interface RegionFacts {
   code: string;
   level: Level;
@@ -19,13 +18,28 @@ export interface RegionFacts {
   modelled: boolean;
 }
 
-/** Facts about the loaded data that every request needs; refreshed after each ingest. */
+export interface DateExtent {
+  from: string;
+  to: string;
+}
+
+/** Facts about the loaded data that every request needs; part of the published state. */
 export interface DataContext {
-  version: string;
-  extent: { from: string; to: string };
+  /** Dates of the verified records: the default window of public answers. */
+  extent: DateExtent;
+  /** Dates of all records, whatever their state: the default window when a status is asked for. */
+  fullExtent: DateExtent;
   regions: Map<string, RegionFacts>;
   /** Regions of each level, ordered by code. */
   byLevel: Record<Level, RegionFacts[]>;
+  /** Home units (every RW, and per kelurahan the part outside its RW polygons) by index. */
+  units: HomeUnit[];
+  /** Home unit index of an RW code, or of a kelurahan code for the part outside its RWs. */
+  unitOf: Map<string, number>;
+  /** Institutions by id, with their type (uploads must name one of the right type). */
+  institutions: Map<number, InstitutionType>;
+  /** Aggregators' names by slug. */
+  aggregatorNames: Map<string, string>;
 }
 
 /** Whether a region lies inside (or is) another one. */
@@ -37,30 +51,64 @@ export function isWithin(r: RegionFacts, area: { code: string; level: Level }): 
   return false;
 }
 
-export async function loadContext(db: Database): Promise<DataContext> {
-  return db.withConnection(async (conn) => {
-    const extent = await queryOne<{ from: string | null; to: string | null }>(
-      conn,
-      sql`SELECT min(date)::VARCHAR AS "from", max(date)::VARCHAR AS "to" FROM distributions`,
-    );
-    const regions = await queryRows<RegionFacts>(
-      conn,
-      sql`SELECT code, level::VARCHAR AS level, name, parent_code, kota_code, kecamatan_code, kelurahan_code,
-                 need, households, population, modelled
-          FROM regions ORDER BY code`,
-    );
-    const byLevel: Record<Level, RegionFacts[]> = {
-      kota: [],
-      kecamatan: [],
-      kelurahan: [],
-      rw: [],
+/** The programme window, used when a store holds no record yet. */
+const EMPTY_EXTENT: DateExtent = { from: '2020-04-24', to: '2020-05-27' };
+
+/** Widens an extent by a window of dates. */
+export function widen(extent: DateExtent | null, from: string, to: string): DateExtent {
+  if (!extent) return { from, to };
+  return { from: from < extent.from ? from : extent.from, to: to > extent.to ? to : extent.to };
+}
+
+export async function loadContext(db: Reader): Promise<DataContext> {
+  const extents = await db.one<{
+    vfrom: string | null;
+    vto: string | null;
+    afrom: string | null;
+    ato: string | null;
+  }>(
+    sql`SELECT min(date) FILTER (status = 'verified')::VARCHAR AS vfrom,
+               max(date) FILTER (status = 'verified')::VARCHAR AS vto,
+               min(date)::VARCHAR AS afrom, max(date)::VARCHAR AS ato
+        FROM rollup_rw_day`,
+  );
+  const regions = await db.rows<RegionFacts & { home_idx: number | null }>(
+    sql`SELECT code, level::VARCHAR AS level, name, parent_code, kota_code, kecamatan_code, kelurahan_code,
+               need, households, population, modelled, home_idx
+        FROM regions ORDER BY code`,
+  );
+  const institutions = await db.rows<{ institution_id: number; type: InstitutionType }>(
+    sql`SELECT institution_id, type::VARCHAR AS type FROM institutions`,
+  );
+  const aggregators = await db.rows<{ slug: string; name: string }>(
+    sql`SELECT slug::VARCHAR AS slug, name FROM aggregators`,
+  );
+  const byLevel: Record<Level, RegionFacts[]> = { kota: [], kecamatan: [], kelurahan: [], rw: [] };
+  const byCode = new Map<string, RegionFacts>();
+  const units: HomeUnit[] = [];
+  const unitOf = new Map<string, number>();
+  for (const { home_idx, ...r } of regions) {
+    byLevel[r.level].push(r);
+    byCode.set(r.code, r);
+    if (home_idx === null) continue;
+    unitOf.set(r.code, home_idx);
+    units[home_idx] = {
+      idx: home_idx,
+      rw: r.level === 'rw' ? r.code : null,
+      kelurahan: r.level === 'rw' ? r.kelurahan_code! : r.code,
+      kecamatan: r.kecamatan_code!,
+      kota: r.kota_code,
     };
-    for (const r of regions) byLevel[r.level].push(r);
-    return {
-      version: (await getMeta(conn, 'data_version')) ?? 'unknown',
-      extent: { from: extent.from ?? '2020-04-24', to: extent.to ?? '2020-05-27' },
-      regions: new Map(regions.map((r) => [r.code, r])),
-      byLevel,
-    };
-  });
+  }
+  return {
+    extent: extents.vfrom && extents.vto ? { from: extents.vfrom, to: extents.vto } : EMPTY_EXTENT,
+    fullExtent:
+      extents.afrom && extents.ato ? { from: extents.afrom, to: extents.ato } : EMPTY_EXTENT,
+    regions: byCode,
+    byLevel,
+    units,
+    unitOf,
+    institutions: new Map(institutions.map((i) => [i.institution_id, i.type])),
+    aggregatorNames: new Map(aggregators.map((a) => [a.slug, a.name])),
+  };
 }

@@ -33,8 +33,30 @@ export type AggregatorSlug = (typeof AGGREGATORS)[number];
 export const LEVELS = ['kota', 'kecamatan', 'kelurahan', 'rw'] as const;
 export type Level = (typeof LEVELS)[number];
 
-export const RECORD_STATUSES = ['verified', 'pending', 'rejected'] as const;
+/**
+ * A record's verification state: uploads enter as `submitted`; the kelurahan check moves them to
+ * `verified_kelurahan`, the province check to `verified`; either may reject or return them.
+ * Only `verified` records count in public figures.
+ */
+export const RECORD_STATUSES = [
+  'submitted',
+  'verified_kelurahan',
+  'verified',
+  'rejected',
+  'returned',
+] as const;
 export type RecordStatus = (typeof RECORD_STATUSES)[number];
+export const PUBLIC_STATUSES: readonly RecordStatus[] = ['verified'];
+
+/** Who may call what (DESIGN section 8); the public needs no token. */
+export const ROLES = [
+  'aggregator',
+  'verifier_kelurahan',
+  'verifier_province',
+  'planner',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
 
 /** Region code pattern per level (Kemendagri codes; RW appends a three-digit number). */
 export const CODE_PATTERNS: Record<Level, RegExp> = {

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DB_PATH } from '../scripts/lib/paths';
+import { DEMO_DB_PATH } from '../scripts/lib/paths';
 import { startServerProcess, type ServerProcess } from '../scripts/lib/server-process';
 
 // The real server process (`npm start` minus the data check) over a copy of the default database.
@@ -13,7 +13,7 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'peta-server-'));
   const dbPath = path.join(dir, 'peta.duckdb');
-  copyFileSync(DEFAULT_DB_PATH, dbPath);
+  copyFileSync(DEMO_DB_PATH, dbPath);
   server = await startServerProcess({ dbPath, port: PORT, timeoutMs: 60_000 });
 });
 

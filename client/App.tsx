@@ -1,11 +1,19 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dashboard } from './components/Dashboard';
 import { rememberLanguage, type Language } from './i18n';
+import { serializeViewState, type PageKey } from './url-state';
+import { describePrincipal, useSession } from './use-session';
 import { useViewState } from './use-view-state';
 
 const DataMethodsPage = lazy(() =>
   import('./components/DataMethodsPage').then((m) => ({ default: m.DataMethodsPage })),
+);
+const SignInPage = lazy(() =>
+  import('./components/SignInPage').then((m) => ({ default: m.SignInPage })),
+);
+const UploadPage = lazy(() =>
+  import('./components/UploadPage').then((m) => ({ default: m.UploadPage })),
 );
 
 export function App() {
@@ -20,6 +28,26 @@ export function App() {
     rememberLanguage(next);
     setView({ lang: next });
   };
+  const session = useSession(view.page === 'signin' || view.page === 'upload');
+  const principal = session.principal;
+  const isAggregator = principal?.role === 'aggregator';
+  // The session ended while in use: the sign-in page says so.
+  const [expired, setExpired] = useState(false);
+  const go = (page: PageKey, replace = false) => setView({ page }, { replace });
+
+  const link = (page: PageKey, label: string, testId: string) => (
+    <a
+      href={serializeViewState({ ...view, page })}
+      aria-current={view.page === page ? 'page' : undefined}
+      data-testid={testId}
+      onClick={(e) => {
+        e.preventDefault();
+        go(page);
+      }}
+    >
+      {label}
+    </a>
+  );
 
   const header = (
     <header className="bar">
@@ -27,16 +55,31 @@ export function App() {
         <h1>{t('title')}</h1>
         <p className="subtitle">{t('subtitle')}</p>
       </div>
-      <nav className="bar-links">
-        <a
-          href={`?page=${view.page === 'methods' ? 'map' : 'methods'}`}
-          onClick={(e) => {
-            e.preventDefault();
-            setView({ page: view.page === 'methods' ? 'map' : 'methods' });
-          }}
-        >
-          {view.page === 'methods' ? t('backToMap') : t('methods')}
-        </a>
+      <nav className="bar-links" aria-label={t('nav.label')}>
+        {link('map', t('nav.map'), 'nav-map')}
+        {link('methods', t('nav.methods'), 'nav-methods')}
+        {isAggregator && link('upload', t('nav.upload'), 'nav-upload')}
+        {principal ? (
+          <span className="who">
+            <span
+              className="who-name"
+              title={t('nav.signedInAs', { who: describePrincipal(principal, t) })}
+              data-testid="who"
+            >
+              {principal.org_name ?? t(`roles.${principal.role}`)}
+            </span>
+            <button
+              type="button"
+              className="bar-button"
+              data-testid="sign-out"
+              onClick={() => void session.signOut().catch(() => undefined)}
+            >
+              {t('nav.signOut')}
+            </button>
+          </span>
+        ) : (
+          link('signin', t('nav.signIn'), 'nav-signin')
+        )}
         <label className="lang">
           <span className="sr-only">{t('language')}</span>
           <select
@@ -52,14 +95,40 @@ export function App() {
     </header>
   );
 
+  let page: ReactNode = null;
+  if (view.page === 'methods') page = <DataMethodsPage lang={lang} onClose={() => go('map')} />;
+  else if (view.page === 'signin')
+    page = (
+      <SignInPage
+        session={session}
+        expired={expired}
+        onSignedIn={(p) => {
+          setExpired(false);
+          go(p.role === 'aggregator' ? 'upload' : 'map', true);
+        }}
+        onGo={(next) => go(next)}
+      />
+    );
+  else if (view.page === 'upload')
+    page = (
+      <UploadPage
+        session={session}
+        lang={lang}
+        onSignIn={() => go('signin')}
+        onExpired={() => {
+          session.expire();
+          setExpired(true);
+          go('signin');
+        }}
+      />
+    );
+
   return (
-    <div className={view.page === 'methods' ? 'app methods' : 'app'}>
+    <div className={page ? `app doc ${view.page}` : 'app'}>
       {header}
-      {view.page === 'methods' ? (
+      {page ? (
         <Suspense fallback={<p className="muted">{t('loading')}</p>}>
-          <main className="methods-main">
-            <DataMethodsPage lang={lang} onClose={() => setView({ page: 'map' })} />
-          </main>
+          <main className="doc-main">{page}</main>
         </Suspense>
       ) : (
         <Dashboard view={view} setView={setView} lang={lang} />

@@ -125,3 +125,209 @@ export function exportUrl(
 ): string {
   return `/api/export?${queryString(f, { format, level, parent })}`;
 }
+
+// ——— Write side: session, uploads, batches (cookie session, same origin) ———
+
+export const ROLES = [
+  'aggregator',
+  'verifier_kelurahan',
+  'verifier_province',
+  'planner',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is signed in (GET/POST /api/session). */
+export interface Principal {
+  role: Role;
+  org: string | null;
+  org_name: string | null;
+  kelurahan: string[];
+  label: string;
+}
+
+export const RECORD_STATUSES = [
+  'submitted',
+  'verified_kelurahan',
+  'verified',
+  'rejected',
+  'returned',
+] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
+
+export type PackageTotals = Record<'total' | AidKey, number>;
+
+/** One column of the upload format (GET /api/distributions/fields). */
+export interface UploadField {
+  name: string;
+  required: 'always' | 'household' | 'institution' | 'location' | 'optional';
+  format: string;
+  example: string;
+  description: { id: string; en: string };
+}
+
+/** The answer to an accepted upload: 201 (new batch) or 200 (everything received before). */
+export interface UploadReceipt {
+  batch_id: string | null;
+  accepted: number;
+  already_received: number;
+  rows: number;
+  packages: PackageTotals;
+  rws: number;
+  kelurahan: number;
+  received_at: string;
+}
+
+/** One rejected row; `row` counts as a spreadsheet does (the header is row 1). */
+export interface RowError {
+  row: number;
+  column: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ApiError {
+  error: {
+    code: string;
+    message: string;
+    details?: { rows?: RowError[]; total?: number; listed?: number } & Record<string, unknown>;
+  };
+}
+
+export interface BatchRow {
+  batch_id: string;
+  aggregator: string;
+  received_at: string;
+  rows: number;
+  accepted: number;
+  already_received: number;
+  by_status: Record<RecordStatus, number>;
+  packages: PackageTotals;
+  rws: number;
+  submitted_by: string;
+}
+
+export type BatchDetail = BatchRow & { rw_codes: string[] };
+
+/** An answer other than the one expected, with its status and error code (if JSON). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function send<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, { cache: 'no-store', credentials: 'same-origin', ...init });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as ApiError | null;
+    throw new HttpError(
+      res.status,
+      body?.error?.code,
+      body?.error?.message ?? `${url}: ${res.status}`,
+    );
+  }
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+/** The signed-in principal, or null when signed out (a 401 is an answer, not an error). */
+export const sessionOptions = () =>
+  queryOptions({
+    queryKey: ['session'],
+    queryFn: async (): Promise<Principal | null> => {
+      try {
+        return (await send<{ principal: Principal }>('/api/session')).principal;
+      } catch (e) {
+        if (e instanceof HttpError && e.status === 401) return null;
+        throw e;
+      }
+    },
+    staleTime: 5 * 60_000,
+  });
+
+/** Exchanges an access token for a session cookie (the token never goes into the URL). */
+export async function signIn(token: string): Promise<Principal> {
+  const body = await send<{ principal: Principal }>('/api/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  return body.principal;
+}
+
+export function signOut(): Promise<void> {
+  return send<void>('/api/session', { method: 'DELETE' });
+}
+
+export const TEMPLATE_URL = '/api/distributions/template';
+
+export const uploadFieldsOptions = () =>
+  queryOptions({
+    queryKey: ['upload-fields'],
+    queryFn: () => send<{ fields: UploadField[] }>('/api/distributions/fields'),
+    staleTime: Infinity,
+  });
+
+/** The caller's batches, newest first (an aggregator sees only its own). */
+export const batchesOptions = (enabled = true) =>
+  queryOptions({
+    queryKey: ['batches'],
+    queryFn: () => send<{ rows: BatchRow[] }>('/api/batches'),
+    enabled,
+    staleTime: 0,
+  });
+
+export const batchOptions = (id: string) =>
+  queryOptions({
+    queryKey: ['batches', id],
+    queryFn: () => send<BatchDetail>(`/api/batches/${encodeURIComponent(id)}`),
+  });
+
+export interface UploadAnswer {
+  status: number;
+  body: unknown;
+  retryAfter: string | null;
+}
+
+/**
+ * Sends a file with XMLHttpRequest, which (unlike fetch) reports upload progress. `onSent` fires
+ * when the last byte has left; the server then checks every row before it answers. Resolves
+ * with any HTTP answer; rejects only when no answer came (network error or abort).
+ */
+export function uploadDistributions(options: {
+  file: Blob;
+  contentType: 'text/csv' | 'application/json';
+  idempotencyKey: string;
+  lang: string;
+  onProgress: (fraction: number) => void;
+  onSent: () => void;
+  signal?: AbortSignal;
+}): Promise<UploadAnswer> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/distributions?lang=${encodeURIComponent(options.lang)}`);
+    xhr.setRequestHeader('Content-Type', options.contentType);
+    xhr.setRequestHeader('Idempotency-Key', options.idempotencyKey);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) options.onProgress(e.loaded / e.total);
+    };
+    xhr.upload.onload = () => options.onSent();
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON (a proxy's error page): the status alone tells what happened
+      }
+      resolve({ status: xhr.status, body, retryAfter: xhr.getResponseHeader('Retry-After') });
+    };
+    xhr.onerror = () => reject(new Error('network'));
+    xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
+    options.signal?.addEventListener('abort', () => xhr.abort());
+    xhr.send(options.file);
+  });
+}

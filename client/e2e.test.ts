@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DB_PATH, ROOT } from '../scripts/lib/paths';
+import { DEMO_DB_PATH, ROOT } from '../scripts/lib/paths';
 import { startServerProcess, type ServerProcess } from '../scripts/lib/server-process';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   dir = mkdtempSync(path.join(tmpdir(), 'peta-e2e-'));
   const dbPath = path.join(dir, 'peta.duckdb');
-  copyFileSync(DEFAULT_DB_PATH, dbPath);
+  copyFileSync(DEMO_DB_PATH, dbPath);
   server = await startServerProcess({ dbPath, port: PORT });
   browser = await chromium.launch({
     executablePath: CHROMIUM,

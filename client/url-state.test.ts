@@ -68,6 +68,17 @@ describe('view state in the URL', () => {
     expect(state.viewport).toBeUndefined();
   });
 
+  it('opens the sign-in and upload pages from their links, keeping the map view', () => {
+    expect(parseViewState('?page=signin').page).toBe('signin');
+    const upload = parseViewState('?page=upload&lang=en&aid=thr');
+    expect(upload).toMatchObject({ page: 'upload', lang: 'en', aid: ['thr'] });
+    expect(serializeViewState(upload)).toBe(
+      '?level=kelurahan&metric=coverage&aid=thr&lang=en&page=upload',
+    );
+    // A token never travels in the URL: an unknown parameter is not kept.
+    expect(serializeViewState(parseViewState('?page=signin&token=demo-act'))).not.toContain('demo');
+  });
+
   it('does not drill into an RW, but can select one', () => {
     const state = parseViewState('?area=31.71.01.1001.005&sel=31.71.01.1001.005');
     expect(state.area).toBeUndefined();

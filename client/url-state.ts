@@ -19,6 +19,8 @@ export const INSTITUTION_TYPE_OPTIONS = [
   'disability_home',
 ] as const;
 export const PLAY_MODES = ['cumulative', 'window'] as const;
+/** The app's pages: the map, data and methods, sign in, and the aggregators' upload page. */
+export const PAGE_OPTIONS = ['map', 'methods', 'signin', 'upload'] as const;
 /** Days in the moving window of the time slider's window mode. */
 export const WINDOW_DAYS = 7;
 
@@ -26,6 +28,7 @@ export type MetricKey = (typeof METRIC_OPTIONS)[number];
 export type LevelKey = (typeof LEVEL_OPTIONS)[number];
 export type AidKey = (typeof AID_TYPE_OPTIONS)[number];
 export type InstitutionKey = (typeof INSTITUTION_TYPE_OPTIONS)[number];
+export type PageKey = (typeof PAGE_OPTIONS)[number];
 
 /** Regions that can be drilled into (kota, kecamatan, kelurahan) and any region (also RW). */
 const AREA_CODE = /^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$/;
@@ -101,7 +104,7 @@ export const ViewState = z.object({
   /** The region picked on the map or in the table: highlighted, its details in the panel. */
   selected: z.string().regex(REGION_CODE).optional().catch(undefined),
   viewport: Viewport.optional().catch(undefined),
-  page: z.enum(['map', 'methods']).catch('map'),
+  page: z.enum(PAGE_OPTIONS).catch('map'),
 });
 export type ViewState = z.infer<typeof ViewState>;
 

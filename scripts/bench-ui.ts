@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CLIENT_DIST_DIR } from '../api/paths';
 import { ensureClientBuild } from './build-client';
-import { DEFAULT_DB_PATH } from './lib/paths';
+import { DEMO_DB_PATH } from './lib/paths';
 import { startServerProcess } from './lib/server-process';
 import { ensureDefaultDatabase } from './prepare-data';
 
@@ -126,7 +126,7 @@ async function main() {
   await ensureClientBuild();
   const dir = mkdtempSync(path.join(tmpdir(), 'peta-bench-ui-'));
   const dbPath = path.join(dir, 'peta.duckdb');
-  copyFileSync(DEFAULT_DB_PATH, dbPath);
+  copyFileSync(DEMO_DB_PATH, dbPath);
   const server = await startServerProcess({
     dbPath,
     port: 18_700 + Math.floor(Math.random() * 500),

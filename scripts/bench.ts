@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { AGGREGATORS, AID_TYPES, RECIPIENT_TYPES } from '../api/domain';
 import { ensureBenchDatabase } from './bench/bench-dataset';
-import { DEFAULT_DB_PATH } from './lib/paths';
+import { DEMO_DB_PATH } from './lib/paths';
 import { startServerProcess } from './lib/server-process';
 import { Random } from './lib/random';
 import { ensureDefaultDatabase } from './prepare-data';
@@ -195,7 +195,7 @@ function print(result: Awaited<ReturnType<typeof benchDataset>>, checkTargets: b
 const which = process.argv[2] ?? 'all';
 await ensureDefaultDatabase();
 if (which === 'all' || which === 'default') {
-  print(await benchDataset('default dataset (KSBB 2020)', DEFAULT_DB_PATH, 18_801), false);
+  print(await benchDataset('default dataset (KSBB 2020)', DEMO_DB_PATH, 18_801), false);
 }
 if (which === 'all' || which === 'scaled') {
   const dbPath = await ensureBenchDatabase();

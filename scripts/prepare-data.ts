@@ -1,14 +1,30 @@
 /**
- * Makes sure the default database exists and matches its inputs: regenerates the dataset and
- * rebuilds DuckDB when any input file, generator code or the KK hash key changed.
+ * Two databases that never share a fate. The demo build (data/generated/demo.duckdb) is a build
+ * artefact: regenerated from the seed whenever an input, the generator or the KK hash key
+ * changes. The live database (data/live/peta.duckdb) is what `npm start` serves and writes: it is
+ * created once as a copy of the demo build and from then on only moves forward through
+ * migrations; a changed seed never replaces a live database that holds anything written to it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
+import { openDatabase } from '../api/db/database';
+import { getMeta } from '../api/db/schema';
+import { hasLiveWrites } from '../api/db/live';
 import { kkHashKey } from '../api/kk';
 import { buildDatabase } from './build-db';
 import { DEFAULT_DATASET_DIR, generateDefault, writeDataset } from './generate-dataset';
-import { DEFAULT_DB_PATH, ROOT } from './lib/paths';
+import { DEMO_DB_PATH, LIVE_DB_PATH, ROOT } from './lib/paths';
 
 const INPUTS = [
   'data/regions.csv',
@@ -18,6 +34,8 @@ const INPUTS = [
   'api/domain.ts',
   'api/kk.ts',
   'api/db/schema.ts',
+  'api/db/records.ts',
+  'api/db/migrations',
   'scripts/build-db.ts',
   'scripts/generate-dataset.ts',
   'scripts/lib',
@@ -29,7 +47,7 @@ function filesUnder(rel: string): string[] {
   if (!existsSync(abs)) throw new Error(`missing input ${rel}`);
   if (statSync(abs).isDirectory()) {
     return readdirSync(abs)
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .filter((f) => (f.endsWith('.ts') || f.endsWith('.sql')) && !f.endsWith('.test.ts'))
       .sort()
       .map((f) => path.join(rel, f));
   }
@@ -47,7 +65,7 @@ export function inputFingerprint(): string {
 
 const versionFile = (dbPath: string) => `${dbPath}.version`;
 
-export function isDatabaseCurrent(dbPath = DEFAULT_DB_PATH, version = inputFingerprint()): boolean {
+export function isDatabaseCurrent(dbPath = DEMO_DB_PATH, version = inputFingerprint()): boolean {
   return (
     existsSync(dbPath) &&
     existsSync(versionFile(dbPath)) &&
@@ -55,7 +73,7 @@ export function isDatabaseCurrent(dbPath = DEFAULT_DB_PATH, version = inputFinge
   );
 }
 
-export async function ensureDefaultDatabase(dbPath = DEFAULT_DB_PATH): Promise<string> {
+export async function ensureDefaultDatabase(dbPath = DEMO_DB_PATH): Promise<string> {
   const version = inputFingerprint();
   if (isDatabaseCurrent(dbPath, version)) return version;
   console.log('[data] default database missing or stale: generating dataset and building DuckDB…');
@@ -67,6 +85,7 @@ export async function ensureDefaultDatabase(dbPath = DEFAULT_DB_PATH): Promise<s
     dbPath,
     datasetDir: DEFAULT_DATASET_DIR,
     version,
+    dataset: 'demo',
   });
   writeFileSync(versionFile(dbPath), `${version}\n`);
   console.log(
@@ -74,6 +93,54 @@ export async function ensureDefaultDatabase(dbPath = DEFAULT_DB_PATH): Promise<s
       `database ${seconds.toFixed(1)} s, ${(bytes / 1e6).toFixed(1)} MB at ${path.relative(ROOT, dbPath)}`,
   );
   return version;
+}
+
+/** Copies a database file to a new path through a temporary name, so no half copy is ever seen. */
+function copyInto(from: string, to: string): void {
+  mkdirSync(path.dirname(to), { recursive: true });
+  const tmp = `${to}.copying`;
+  copyFileSync(from, tmp);
+  renameSync(tmp, to);
+}
+
+/**
+ * Makes sure the live database exists: a first start copies the demo build. An existing one is
+ * kept; only when it still holds nothing but a stale demo seed (no upload, token, session or any
+ * other write) is it replaced by the fresh build.
+ */
+export async function ensureLiveDatabase(
+  livePath = LIVE_DB_PATH,
+  demoPath = DEMO_DB_PATH,
+  log: (message: string) => void = console.log,
+): Promise<void> {
+  if (!existsSync(livePath)) {
+    copyInto(demoPath, livePath);
+    log(`[data] created the live database ${path.relative(ROOT, livePath)} from the demo build`);
+    return;
+  }
+  const demoVersion = readFileSync(versionFile(demoPath), 'utf8').trim();
+  const db = await openDatabase(livePath);
+  let state: { version: string | null; dataset: string | null; written: boolean };
+  try {
+    state = await db.withConnection(async (conn) => ({
+      version: await getMeta(conn, 'data_version'),
+      dataset: await getMeta(conn, 'dataset'),
+      written: await hasLiveWrites(conn),
+    }));
+  } finally {
+    await db.close();
+  }
+  if (state.dataset !== 'demo' || state.version === demoVersion) return;
+  if (state.written) {
+    log(
+      `[data] the demo seed changed since ${path.relative(ROOT, livePath)} was created; it holds ` +
+        'live writes, so it is kept as it is (move it away to start over from the new seed)',
+    );
+    return;
+  }
+  rmSync(`${livePath}.wal`, { force: true });
+  copyInto(demoPath, livePath);
+  log(`[data] refreshed ${path.relative(ROOT, livePath)} from the new demo build (it held no writes)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,6 +1,5 @@
 import { LEVELS, type AggregatorSlug, type Level } from '../domain';
 import { queryChoropleth, type ChoroplethRow } from './choropleth';
-import { queryOne, queryRows } from './database';
 import type { QueryContext } from './query-context';
 import { whereRecords, type ResolvedFilters } from './filters';
 import { queryInstitutions, type InstitutionRow } from './institutions';
@@ -48,14 +47,13 @@ export async function queryArea(
   f: ResolvedFilters & { area: { code: string; level: Level } },
   threshold: number,
 ): Promise<AreaDetail> {
-  const { conn, reach } = q;
+  const { db, reach } = q;
   const { code, level } = f.area;
-  const r = await queryOne<Record<string, unknown>>(
-    conn,
-    sql`SELECT code, name, level::VARCHAR AS level, parent_code, need, households, population, area_km2,
+  const r = await db.one<
+    Record<string, unknown>
+  >(sql`SELECT code, name, level::VARCHAR AS level, parent_code, need, households, population, area_km2,
                flood_prone, modelled, label_lon, label_lat, kota_code, kecamatan_code, kelurahan_code
-        FROM regions WHERE code = ${code}`,
-  );
+        FROM regions WHERE code = ${code}`);
   const ancestorCodes = [r.kota_code, r.kecamatan_code, r.kelurahan_code, code].filter(
     (c, i, all): c is string => typeof c === 'string' && all.indexOf(c) === i,
   );
@@ -70,17 +68,14 @@ export async function queryArea(
   const [summary, byAggregator, children, trend, institutions, covidRow] = await Promise.all([
     q.fork((x) => querySummary(x, f)),
     q.fork((x) =>
-      queryRows<Record<string, unknown>>(
-        x.conn,
-        sql`
+      x.db.rows<Record<string, unknown>>(sql`
           WITH pk AS (
             SELECT aggregator, sum(packages)::DOUBLE AS packages, sum(records)::INTEGER AS records
             FROM rollup_rw_day WHERE ${whereRecords(f)} GROUP BY 1
           )
           SELECT a.slug::VARCHAR AS slug, a.name, coalesce(pk.packages, 0) AS packages,
                  coalesce(pk.records, 0) AS records
-          FROM aggregators a LEFT JOIN pk ON pk.aggregator = a.slug`,
-      ),
+          FROM aggregators a LEFT JOIN pk ON pk.aggregator = a.slug`),
     ),
     childLevel
       ? q.fork(async (x) => ({
@@ -93,21 +88,18 @@ export async function queryArea(
         }))
       : Promise.resolve(null),
     q.fork((x) => queryTimeseries(x, f, 'day', false)),
-    q.fork((x) => queryInstitutions(x.conn, f, [])),
+    q.fork((x) => queryInstitutions(x.db, f, [])),
     q.fork((x) =>
-      queryOne<{ positive: number | null; as_of: string | null; population: number }>(
-        x.conn,
-        sql`
+      x.db.one<{ positive: number | null; as_of: string | null; population: number }>(sql`
           WITH day AS (SELECT max(date) AS d FROM covid_daily WHERE date <= ${f.to}::DATE)
           SELECT sum(c.positive)::INTEGER AS positive, any_value(day.d)::VARCHAR AS as_of,
                  (SELECT sum(population) FROM regions k WHERE k.level = 'kelurahan'
                     AND starts_with(k.code, ${covidArea}))::INTEGER AS population
           FROM covid_daily c, day
-          WHERE c.date = day.d AND starts_with(c.kelurahan_code, ${covidArea})`,
-      ),
+          WHERE c.date = day.d AND starts_with(c.kelurahan_code, ${covidArea})`),
     ),
   ]);
-  const householdsByAggregator = reach.reachByAggregator(f, reach.rwsIn(f.area));
+  const householdsByAggregator = reach.reachByAggregator(f, reach.homesIn(f.area));
   const positive = covidRow.as_of === null ? null : covidRow.positive;
   return {
     region: {

@@ -1,6 +1,5 @@
 import { isWithin } from '../context';
 import { AID_TYPES, type AidType, type Level } from '../domain';
-import { queryRows } from './database';
 import { PACKAGE_COLUMNS, REGION_COLUMN, whereRecords, type ResolvedFilters } from './filters';
 import { coverage, coverageStatus, gap, per, type CoverageStatus } from './metrics';
 import type { QueryContext } from './query-context';
@@ -46,27 +45,25 @@ export function covidAsOf(to: string): Sql {
  * so parents are not sums of their children's ratios), fixed facts from the data context.
  */
 export async function queryChoropleth(
-  { conn, reach, ctx }: QueryContext,
+  { db, reach, ctx }: QueryContext,
   f: ResolvedFilters,
   options: ChoroplethOptions,
 ): Promise<ChoroplethRow[]> {
   const col = raw(REGION_COLUMN[options.level]);
   // DuckDB works on its own threads: count households in JS meanwhile.
-  const packagesQuery = queryRows<Record<string, number | string>>(
-    conn,
-    sql`SELECT ${col} AS code,
+  const packagesQuery = db.rows<Record<string, number | string>>(sql`SELECT ${col} AS code,
                ${PACKAGE_COLUMNS}
         FROM rollup_rw_day
         WHERE ${whereRecords(f)}
-        GROUP BY 1`,
-  );
+        GROUP BY 1`);
   // Households count at their home, so a parent's RWs hold everything its children need.
-  const households = reach.byRegion(reach.reach(f, reach.rwsIn(options.parent)), options.level);
+  const households = reach.byRegion(reach.reach(f, reach.homesIn(options.parent)), options.level);
   const byCode = new Map((await packagesQuery).map((p) => [String(p.code), p]));
   const covid = new Map(
-    (await queryRows<{ kelurahan_code: string; positive: number }>(conn, covidAsOf(f.to))).map(
-      (c) => [c.kelurahan_code, Number(c.positive)],
-    ),
+    (await db.rows<{ kelurahan_code: string; positive: number }>(covidAsOf(f.to))).map((c) => [
+      c.kelurahan_code,
+      Number(c.positive),
+    ]),
   );
   // COVID-19 is reported per kelurahan: sum them up a level; an RW shows its kelurahan's rate only.
   const covidOf = (code: string, level: Level): number | null => {

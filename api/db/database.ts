@@ -1,15 +1,114 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import type { Sql } from './sql';
 
+/**
+ * The store's narrow interface: queries in, JSON-safe rows out. Routes and queries see only this,
+ * so another engine can take DuckDB's place behind it (DESIGN section 7).
+ */
+export interface Reader {
+  rows<T>(query: Sql): Promise<T[]>;
+  one<T>(query: Sql): Promise<T>;
+  /** Streams a query's columns chunk by chunk, for loaders of in-memory indexes. */
+  chunks(query: Sql, onChunk: (columns: unknown[][], rowCount: number) => void): Promise<void>;
+}
+
+/** A unit of work inside one transaction on the writer connection. */
+export interface Tx extends Reader {
+  run(query: Sql): Promise<void>;
+  /** Appends rows to a table of this transaction (a temporary one with `temp: true`). */
+  append(
+    table: string,
+    rows: Iterable<readonly DuckDBValue[]>,
+    options?: { temp?: boolean },
+  ): Promise<number>;
+}
+
 export interface Database {
-  /** Runs one unit of work on its own connection, closed afterwards. */
+  readonly file: string;
+  readonly readOnly: boolean;
+  /** A read unit on a connection of its own; it sees the last committed state. */
+  read<T>(work: (r: Reader) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` inside BEGIN … COMMIT on the one writer connection, one unit at a time in
+   * arrival order. Resolves only after COMMIT returned (the WAL is synced by then); any error
+   * rolls the whole unit back. `publish` runs after COMMIT and before the next unit starts, so
+   * in-memory state follows commits in commit order.
+   */
+  write<T>(work: (tx: Tx) => Promise<T>, publish?: (value: T) => void): Promise<T>;
+  /** Raw DuckDB access for build scripts and loaders; never for routes. */
   withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface OpenOptions {
   readOnly?: boolean;
   threads?: number;
+}
+
+function readerOf(conn: DuckDBConnection): Reader {
+  const rows = async <T>(query: Sql): Promise<T[]> => {
+    const reader = await conn.runAndReadAll(query.text, [...query.values]);
+    return reader.getRowObjectsJson() as unknown as T[];
+  };
+  return {
+    rows,
+    async one<T>(query: Sql): Promise<T> {
+      const result = await rows<T>(query);
+      if (result.length !== 1) throw new Error(`expected one row, got ${result.length}`);
+      return result[0] as T;
+    },
+    async chunks(query, onChunk) {
+      const result = await conn.stream(query.text, [...query.values]);
+      for (
+        let chunk = await result.fetchChunk();
+        chunk && chunk.rowCount > 0;
+        chunk = await result.fetchChunk()
+      ) {
+        const columns: unknown[][] = [];
+        for (let i = 0; i < chunk.columnCount; i++) columns.push(chunk.getColumnValues(i));
+        onChunk(columns, chunk.rowCount);
+      }
+    },
+  };
+}
+
+function appendValue(appender: DuckDBAppender, value: DuckDBValue): void {
+  if (value === null || value === undefined) appender.appendNull();
+  else if (typeof value === 'string') appender.appendVarchar(value);
+  else if (typeof value === 'number')
+    Number.isInteger(value) ? appender.appendBigInt(BigInt(value)) : appender.appendDouble(value);
+  else if (typeof value === 'bigint') appender.appendBigInt(value);
+  else if (typeof value === 'boolean') appender.appendBoolean(value);
+  else appender.appendValue(value);
+}
+
+function txOf(conn: DuckDBConnection): Tx {
+  return {
+    ...readerOf(conn),
+    async run(query) {
+      await conn.run(query.text, [...query.values]);
+    },
+    async append(table, rows, options = {}) {
+      const appender = await conn.createAppender(table, 'main', options.temp ? 'temp' : null);
+      let n = 0;
+      try {
+        for (const row of rows) {
+          for (const v of row) appendValue(appender, v);
+          appender.endRow();
+          n++;
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+      return n;
+    },
+  };
 }
 
 /** One DuckDB instance per database file per process. */
@@ -20,31 +119,68 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
   if (options.readOnly) config.access_mode = 'READ_ONLY';
   if (options.threads) config.threads = String(options.threads);
   const instance = await DuckDBInstance.create(file, config);
+  let writer: DuckDBConnection | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  const withConnection = async <T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> => {
+    const conn = await instance.connect();
+    try {
+      return await work(conn);
+    } finally {
+      conn.closeSync();
+    }
+  };
+
+  const unit = async <T>(work: (tx: Tx) => Promise<T>, publish?: (value: T) => void) => {
+    if (closed) throw new Error('database closed');
+    writer ??= await instance.connect();
+    await writer.run('BEGIN TRANSACTION');
+    let value: T;
+    try {
+      value = await work(txOf(writer));
+    } catch (err) {
+      await writer.run('ROLLBACK').catch(() => {});
+      throw err;
+    }
+    try {
+      await writer.run('COMMIT');
+    } catch (err) {
+      // A failed COMMIT leaves the transaction aborted: roll back so the connection is usable.
+      await writer.run('ROLLBACK').catch(() => {});
+      throw err;
+    }
+    publish?.(value);
+    return value;
+  };
+
   return {
-    async withConnection(work) {
-      const conn = await instance.connect();
-      try {
-        return await work(conn);
-      } finally {
-        conn.closeSync();
-      }
+    file,
+    readOnly: options.readOnly ?? false,
+    read: (work) => withConnection((conn) => work(readerOf(conn))),
+    write(work, publish) {
+      if (options.readOnly) return Promise.reject(new Error('the database is open read-only'));
+      const result = queue.then(() => unit(work, publish));
+      queue = result.catch(() => {});
+      return result;
     },
-    close() {
+    withConnection,
+    async close() {
+      await queue;
+      closed = true;
+      writer?.closeSync();
       instance.closeSync();
     },
   };
 }
 
-/** Rows as JSON-safe objects (bigints and decimals become numbers or strings by DuckDB's rules). */
+/** Rows as JSON-safe objects, for scripts that hold a raw connection. */
 export async function queryRows<T>(conn: DuckDBConnection, query: Sql): Promise<T[]> {
-  const reader = await conn.runAndReadAll(query.text, [...query.values]);
-  return reader.getRowObjectsJson() as unknown as T[];
+  return readerOf(conn).rows<T>(query);
 }
 
 export async function queryOne<T>(conn: DuckDBConnection, query: Sql): Promise<T> {
-  const rows = await queryRows<T>(conn, query);
-  if (rows.length !== 1) throw new Error(`expected one row, got ${rows.length}`);
-  return rows[0] as T;
+  return readerOf(conn).one<T>(query);
 }
 
 export async function execute(conn: DuckDBConnection, query: Sql): Promise<void> {

@@ -40,7 +40,7 @@ export function whereRecords(f: ResolvedFilters, alias = ''): Sql {
   const col = (name: string) => `${alias ? `${alias}.` : ''}${name}`;
   const parts: Sql[] = [
     sql`${raw(col('date'))} BETWEEN ${f.from}::DATE AND ${f.to}::DATE`,
-    inList(col('status'), 'status_t', f.statuses),
+    inList(col('status'), 'record_status_t', f.statuses),
   ];
   if (f.aidTypes.length) parts.push(inList(col('aid_type'), 'aid_type_t', f.aidTypes));
   if (f.aggregators.length) parts.push(inList(col('aggregator'), 'aggregator_t', f.aggregators));

@@ -1,6 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Reader } from './database';
 import type { InstitutionType } from '../domain';
-import { queryRows } from './database';
 import { whereRecords, type ResolvedFilters } from './filters';
 import { joinSql, sql, type Sql } from './sql';
 
@@ -18,7 +17,7 @@ export interface InstitutionRow {
 
 /** Institutions (optionally of some types, inside the filter's area) with the aid they received. */
 export async function queryInstitutions(
-  conn: DuckDBConnection,
+  db: Reader,
   f: ResolvedFilters,
   types: readonly InstitutionType[],
 ): Promise<InstitutionRow[]> {
@@ -33,9 +32,7 @@ export async function queryInstitutions(
   if (f.area)
     where.push(sql`(i.rw_code = ${f.area.code} OR starts_with(i.rw_code, ${`${f.area.code}.`}))`);
   const received = { ...f, area: null, recipientTypes: [] };
-  const rows = await queryRows<Record<string, unknown>>(
-    conn,
-    sql`
+  const rows = await db.rows<Record<string, unknown>>(sql`
       WITH aid AS (
         SELECT institution_id, sum(quantity)::DOUBLE AS packages, count(*)::INTEGER AS records
         FROM distributions
@@ -46,8 +43,7 @@ export async function queryInstitutions(
              coalesce(aid.packages, 0) AS packages, coalesce(aid.records, 0) AS records
       FROM institutions i LEFT JOIN aid USING (institution_id)
       WHERE ${joinSql(where, ' AND ')}
-      ORDER BY i.institution_id`,
-  );
+      ORDER BY i.institution_id`);
   return rows.map((r) => ({
     institution_id: Number(r.institution_id),
     type: r.type as InstitutionType,

@@ -1,6 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Reader } from './database';
 import type { AggregatorSlug, Level } from '../domain';
-import { queryRows } from './database';
 import { sql } from './sql';
 
 export interface MetaFacts {
@@ -9,22 +8,17 @@ export interface MetaFacts {
   covid_extent: { from: string | null; to: string | null };
 }
 
-export async function queryMeta(conn: DuckDBConnection): Promise<MetaFacts> {
-  const aggregators = await queryRows<{
+export async function queryMeta(db: Reader): Promise<MetaFacts> {
+  const aggregators = await db.rows<{
     slug: AggregatorSlug;
     name: string;
     short_name: string;
     home_kota: string[];
-  }>(
-    conn,
-    sql`SELECT slug::VARCHAR AS slug, name, short_name, home_kota FROM aggregators ORDER BY slug`,
-  );
-  const counts = await queryRows<{ level: Level; n: number }>(
-    conn,
+  }>(sql`SELECT slug::VARCHAR AS slug, name, short_name, home_kota FROM aggregators ORDER BY slug`);
+  const counts = await db.rows<{ level: Level; n: number }>(
     sql`SELECT level::VARCHAR AS level, count(*)::INTEGER AS n FROM regions GROUP BY 1`,
   );
-  const covid = await queryRows<{ from: string | null; to: string | null }>(
-    conn,
+  const covid = await db.rows<{ from: string | null; to: string | null }>(
     sql`SELECT min(date)::VARCHAR AS "from", max(date)::VARCHAR AS "to" FROM covid_daily`,
   );
   return {

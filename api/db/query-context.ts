@@ -1,10 +1,10 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DataContext } from '../context';
 import type { ReachIndex } from '../reach-index';
+import type { Reader } from './database';
 
-/** What an aggregate query reads: a DuckDB connection, the reach index and the region facts. */
+/** What an aggregate query reads: the store, the reach index and the region facts of one state. */
 export interface QueryContext {
-  conn: DuckDBConnection;
+  db: Reader;
   reach: ReachIndex;
   ctx: DataContext;
   /** Runs independent work on a connection of its own, so several queries can overlap. */

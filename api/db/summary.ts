@@ -1,6 +1,5 @@
 import { isWithin } from '../context';
 import { AID_TYPES, INSTITUTION_TYPES, type AidType } from '../domain';
-import { queryOne, queryRows } from './database';
 import { PACKAGE_COLUMNS, whereRecords, type ResolvedFilters } from './filters';
 import { coverage, gap, per } from './metrics';
 import type { QueryContext } from './query-context';
@@ -28,34 +27,31 @@ export interface Summary {
  * last two can be summed across rollup rows.
  */
 export async function querySummary(
-  { conn, reach, ctx }: QueryContext,
+  { db, reach, ctx }: QueryContext,
   f: ResolvedFilters,
 ): Promise<Summary> {
   // DuckDB works on its own threads: count households in JS meanwhile.
-  const perRwQuery = queryRows<Record<string, number | string>>(
-    conn,
-    sql`SELECT rw_code,
+  // Per RW and kelurahan: records outside every RW polygon carry a kelurahan and no RW.
+  const perRwQuery = db.rows<
+    Record<string, number | string | null>
+  >(sql`SELECT rw_code, kelurahan_code,
                ${PACKAGE_COLUMNS}
-        FROM rollup_rw_day WHERE ${whereRecords(f)} GROUP BY 1`,
-  );
-  const households = reach.reach(f, reach.rwsIn(f.area)).total;
+        FROM rollup_rw_day WHERE ${whereRecords(f)} GROUP BY 1, 2`);
+  const households = reach.reach(f, reach.homesIn(f.area)).total;
   const perRw = await perRwQuery;
-  const other = await queryOne<{
+  const other = await db.one<{
     aggregators: number;
     first: string | null;
     last: string | null;
     institutions: number;
-  }>(
-    conn,
-    sql`SELECT count(DISTINCT aggregator)::INTEGER AS aggregators, min(date)::VARCHAR AS first,
+  }>(sql`SELECT count(DISTINCT aggregator)::INTEGER AS aggregators, min(date)::VARCHAR AS first,
                max(date)::VARCHAR AS last,
                (SELECT count(DISTINCT institution_id) FROM distributions
                 WHERE ${whereRecords(f)} AND recipient_type IN (${joinSql(
                   INSTITUTION_TYPES.map((t) => sql`${t}::recipient_type_t`),
                   ', ',
                 )}))::INTEGER AS institutions
-        FROM rollup_rw_day WHERE ${whereRecords(f)}`,
-  );
+        FROM rollup_rw_day WHERE ${whereRecords(f)}`);
   const packages = { total: 0, sembako: 0, siap_saji: 0, lebaran: 0, thr: 0 };
   let records = 0;
   const reached = {
@@ -67,12 +63,12 @@ export async function querySummary(
   for (const row of perRw) {
     for (const t of AID_TYPES) packages[t] += Number(row[t] ?? 0);
     records += Number(row.records ?? 0);
-    const rw = ctx.regions.get(String(row.rw_code));
-    if (!rw) continue;
-    reached.rw++;
-    reached.kota.add(rw.kota_code);
-    reached.kecamatan.add(rw.kecamatan_code!);
-    reached.kelurahan.add(rw.kelurahan_code!);
+    const kelurahan = ctx.regions.get(String(row.kelurahan_code));
+    if (!kelurahan) continue;
+    if (row.rw_code !== null) reached.rw++;
+    reached.kota.add(kelurahan.kota_code);
+    reached.kecamatan.add(kelurahan.kecamatan_code!);
+    reached.kelurahan.add(kelurahan.code);
   }
   packages.total = AID_TYPES.reduce((s, t) => s + packages[t], 0);
   let need = 0;

@@ -1,5 +1,4 @@
 import { AID_TYPES, type AidType } from '../domain';
-import { queryRows } from './database';
 import type { QueryContext } from './query-context';
 import { PACKAGE_COLUMNS, whereRecords, type ResolvedFilters } from './filters';
 import { raw, sql } from './sql';
@@ -22,7 +21,7 @@ export interface TimePoint {
  * With `cumulative`, packages are running totals; households_reached is always cumulative.
  */
 export async function queryTimeseries(
-  { conn, reach }: QueryContext,
+  { db, reach }: QueryContext,
   f: ResolvedFilters,
   interval: Interval,
   cumulative: boolean,
@@ -30,9 +29,7 @@ export async function queryTimeseries(
   const bucket = (col: string) =>
     interval === 'week' ? raw(`date_trunc('week', ${col})::DATE`) : raw(`${col}::DATE`);
   // DuckDB works on its own threads: count households in JS meanwhile.
-  const rowsQuery = queryRows<Record<string, unknown>>(
-    conn,
-    sql`
+  const rowsQuery = db.rows<Record<string, unknown>>(sql`
       WITH buckets AS (
         SELECT DISTINCT ${bucket('d')} AS bucket
         FROM generate_series(${f.from}::DATE, ${f.to}::DATE, INTERVAL 1 DAY) t(d)
@@ -44,10 +41,9 @@ export async function queryTimeseries(
       )
       SELECT b.bucket::VARCHAR AS date, pk.*
       FROM buckets b LEFT JOIN pk USING (bucket)
-      ORDER BY b.bucket`,
-  );
+      ORDER BY b.bucket`);
   // New households per bucket: first matching record per household, from the reach index.
-  const { newPerDay } = reach.reach(f, reach.rwsIn(f.area));
+  const { newPerDay } = reach.reach(f, reach.homesIn(f.area));
   const rows = await rowsQuery;
   const fromDay = Math.round(Date.parse(`${f.from}T00:00:00Z`) / 86_400_000);
   const newPerBucket = new Map<string, number>();

@@ -3,7 +3,7 @@ import { queryArea } from '../db/area';
 import type { AppEnv } from '../env';
 import { runQuery } from '../run-query';
 import { ApiError } from '../errors';
-import { echoFilters, resolveFilters } from '../resolve-filters';
+import { echoFilters, resolveFilters, versionFor } from '../resolve-filters';
 import { AreaParams, AreaQuery } from '../schemas/filters';
 import { validate } from '../validate';
 
@@ -17,8 +17,12 @@ export const areas = new Hono<AppEnv>().get(
     if (!level)
       throw new ApiError(404, 'area_not_found', `No region has the code ${code}`, { code });
     const q = c.req.valid('query');
-    const filters = { ...resolveFilters(q, c.var.ctx), area: { code, level } };
+    const filters = { ...resolveFilters(q, c.var.ctx, c.var.principal), area: { code, level } };
     const detail = await runQuery(c, (qc) => queryArea(qc, filters, q.threshold));
-    return c.json({ filters: echoFilters(filters), data_version: c.var.ctx.version, ...detail });
+    return c.json({
+      filters: echoFilters(filters),
+      data_version: versionFor(c.var.state, filters),
+      ...detail,
+    });
   },
 );

@@ -5,7 +5,7 @@ import { LEVELS, type Level } from '../domain';
 import type { AppEnv } from '../env';
 import { runQuery } from '../run-query';
 import { ApiError } from '../errors';
-import { echoFilters, resolveFilters, resolveRegion } from '../resolve-filters';
+import { echoFilters, resolveFilters, resolveRegion, versionFor } from '../resolve-filters';
 import { ChoroplethQuery } from '../schemas/filters';
 import { validate } from '../validate';
 
@@ -36,7 +36,7 @@ export const choropleth = new Hono<AppEnv>().get(
   validate('query', ChoroplethQuery),
   async (c) => {
     const q = c.req.valid('query');
-    const filters = resolveFilters(q, c.var.ctx);
+    const filters = resolveFilters(q, c.var.ctx, c.var.principal);
     const parent = resolveParent(q.parent, q.level, c.var.ctx);
     const rows = await runQuery(c, (qc) =>
       queryChoropleth(qc, filters, {
@@ -50,7 +50,7 @@ export const choropleth = new Hono<AppEnv>().get(
       parent: parent?.code ?? null,
       threshold: q.threshold,
       filters: echoFilters(filters),
-      data_version: c.var.ctx.version,
+      data_version: versionFor(c.var.state, filters),
       rows,
     });
   },

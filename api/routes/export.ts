@@ -40,7 +40,7 @@ export function flatRow(r: ChoroplethRow): Record<string, string | number | bool
 /** The current map view (level, parent and filters) as a CSV table or a GeoJSON layer. */
 export const exports = new Hono<AppEnv>().get('/', validate('query', ExportQuery), async (c) => {
   const q = c.req.valid('query');
-  const filters = resolveFilters(q, c.var.ctx);
+  const filters = resolveFilters(q, c.var.ctx, c.var.principal);
   const parent = resolveParent(q.parent, q.level, c.var.ctx);
   const rows = (
     await runQuery(c, (qc) =>

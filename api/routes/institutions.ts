@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { queryInstitutions } from '../db/institutions';
 import type { AppEnv } from '../env';
-import { echoFilters, resolveFilters } from '../resolve-filters';
+import { echoFilters, resolveFilters, versionFor } from '../resolve-filters';
 import { InstitutionsQuery } from '../schemas/filters';
 import { validate } from '../validate';
 
@@ -11,12 +11,12 @@ export const institutions = new Hono<AppEnv>().get(
   validate('query', InstitutionsQuery),
   async (c) => {
     const q = c.req.valid('query');
-    const filters = resolveFilters(q, c.var.ctx);
-    const rows = await c.var.db.withConnection((conn) => queryInstitutions(conn, filters, q.type));
+    const filters = resolveFilters(q, c.var.ctx, c.var.principal);
+    const rows = await c.var.db.read((db) => queryInstitutions(db, filters, q.type));
     return c.json({
       type: 'FeatureCollection' as const,
       filters: echoFilters(filters),
-      data_version: c.var.ctx.version,
+      data_version: versionFor(c.var.state, filters),
       features: rows.map(({ lon, lat, ...properties }) => ({
         type: 'Feature' as const,
         geometry: { type: 'Point' as const, coordinates: [lon, lat] as [number, number] },

@@ -9,7 +9,7 @@ import { DEFAULT_UNDERSERVED_THRESHOLD } from '../db/metrics';
 function metaBody(c: Context<AppEnv>, facts: MetaFacts) {
   const ctx = c.var.ctx;
   return {
-    data_version: ctx.version,
+    data_version: c.var.state.publicVersion,
     date_extent: ctx.extent,
     covid_extent: facts.covid_extent,
     aid_types: AID_TYPES.map((slug) => ({ slug, name: AID_TYPE_LABELS[slug] })),
@@ -43,5 +43,5 @@ function metaBody(c: Context<AppEnv>, facts: MetaFacts) {
 export type Meta = ReturnType<typeof metaBody>;
 
 export const meta = new Hono<AppEnv>().get('/', async (c) =>
-  c.json(metaBody(c, await c.var.db.withConnection(queryMeta))),
+  c.json(metaBody(c, await c.var.db.read(queryMeta))),
 );

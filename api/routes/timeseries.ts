@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { queryTimeseries } from '../db/timeseries';
 import type { AppEnv } from '../env';
 import { runQuery } from '../run-query';
-import { echoFilters, resolveFilters } from '../resolve-filters';
+import { echoFilters, resolveFilters, versionFor } from '../resolve-filters';
 import { TimeseriesQuery } from '../schemas/filters';
 import { validate } from '../validate';
 
@@ -11,7 +11,7 @@ export const timeseries = new Hono<AppEnv>().get(
   validate('query', TimeseriesQuery),
   async (c) => {
     const q = c.req.valid('query');
-    const filters = resolveFilters(q, c.var.ctx);
+    const filters = resolveFilters(q, c.var.ctx, c.var.principal);
     const series = await runQuery(c, (qc) =>
       queryTimeseries(qc, filters, q.interval, q.cumulative),
     );
@@ -19,7 +19,7 @@ export const timeseries = new Hono<AppEnv>().get(
       interval: q.interval,
       cumulative: q.cumulative,
       filters: echoFilters(filters),
-      data_version: c.var.ctx.version,
+      data_version: versionFor(c.var.state, filters),
       series,
     });
   },

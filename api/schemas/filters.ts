@@ -5,6 +5,7 @@ import {
   INSTITUTION_TYPES,
   LEVELS,
   RECIPIENT_TYPES,
+  RECORD_STATUSES,
   levelOfCode,
 } from '../domain';
 import { DEFAULT_UNDERSERVED_THRESHOLD } from '../db/metrics';
@@ -80,6 +81,8 @@ export const FilterFields = z.object({
   aid_type: slugList(AID_TYPES),
   aggregator: slugList(AGGREGATORS),
   recipient_type: slugList(RECIPIENT_TYPES),
+  /** Record states to count; anything but `verified` needs a planner or admin. */
+  status: slugList(RECORD_STATUSES),
   area: RegionCode.optional(),
 });
 

@@ -5,12 +5,12 @@ import { openDatabase, queryOne, queryRows, type Database } from '../../api/db/d
 import { sql } from '../../api/db/sql';
 import { hashInitials, hashKk, kkProblem } from '../../api/kk';
 import { readCsv } from '../lib/csv';
-import { DEFAULT_DB_PATH } from '../lib/paths';
+import { DEMO_DB_PATH } from '../lib/paths';
 import { DEFAULT_DATASET_DIR } from '../generate-dataset';
 
 let db: Database;
 beforeAll(async () => {
-  db = await openDatabase(DEFAULT_DB_PATH, { readOnly: true });
+  db = await openDatabase(DEMO_DB_PATH, { readOnly: true });
 });
 afterAll(() => db.close());
 
@@ -37,7 +37,7 @@ describe('the default dataset in DuckDB', () => {
       expect(row.initials).toBe(hashInitials(d.kk!, d.initials!));
       expect(row.rw).toBe(d.rw_code);
       // The raw number appears nowhere in the database file.
-      expect(readFileSync(DEFAULT_DB_PATH).includes(Buffer.from(d.kk!))).toBe(false);
+      expect(readFileSync(DEMO_DB_PATH).includes(Buffer.from(d.kk!))).toBe(false);
     }
     const hashes = await one<{ bad: number }>(
       sql`SELECT count(*) FILTER (NOT regexp_full_match(kk_hash, '[0-9a-f]{64}'))::INTEGER AS bad FROM households`,
@@ -100,7 +100,7 @@ describe('the default dataset in DuckDB', () => {
 
   it('keeps unverified records out of the calibrated totals but in the store', async () => {
     const row = await one<{ pending: number; rejected: number; verified: number }>(sql`
-      SELECT count(*) FILTER (status = 'pending')::INTEGER AS pending,
+      SELECT count(*) FILTER (status = 'submitted')::INTEGER AS pending,
              count(*) FILTER (status = 'rejected')::INTEGER AS rejected,
              coalesce(sum(quantity) FILTER (status = 'verified'), 0)::INTEGER AS verified
       FROM distributions`);

@@ -502,7 +502,7 @@ export function generateDataset(
   // --- Records still waiting for verification in the last days of the window. ---
   const recent = days.slice(-5);
   for (const id of ids().slice(0, Math.round(householdRecords * PENDING_SHARE))) {
-    emit(householdRecord(households[id - 1]!, 'sembako', random.pick(recent), 'pending'));
+    emit(householdRecord(households[id - 1]!, 'sembako', random.pick(recent), 'submitted'));
   }
 
   if (sink) return { households, institutions, distributions: [], demo };

@@ -1,0 +1,69 @@
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { SESSION_COOKIE } from '../auth/middleware';
+import type { Principal } from '../auth/principal';
+import { SESSION_TTL_MS } from '../auth/auth';
+import type { AppEnv } from '../env';
+import { ApiError } from '../errors';
+import { validate } from '../validate';
+
+const SignIn = z.object({ token: z.string().min(1).max(200) });
+
+/** What the browser may know about its caller (never the token). */
+function describe(p: Principal, orgName: string | null) {
+  return {
+    principal: {
+      role: p.role,
+      org: p.org,
+      org_name: orgName,
+      kelurahan: p.kelurahan,
+      label: p.label,
+    },
+  };
+}
+
+/** Browser sign-in: a token once, then an HttpOnly, SameSite=Strict session cookie. */
+export const session = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'private, no-store');
+  })
+  .get('/', (c) => {
+    const p = c.var.principal;
+    if (!p) throw new ApiError(401, 'unauthenticated', 'Not signed in.');
+    return c.json(describe(p, orgName(c.var.state.ctx, p)));
+  })
+  .post('/', validate('json', SignIn), async (c) => {
+    const p = c.var.auth.fromToken(c.req.valid('json').token.trim());
+    if (!p)
+      throw new ApiError(
+        401,
+        'invalid_token',
+        'This token is not valid (unknown, revoked or mistyped).',
+      );
+    const previous = getCookie(c, SESSION_COOKIE);
+    if (previous) await c.var.auth.endSession(previous);
+    const { cookie } = await c.var.auth.startSession(p);
+    setCookie(c, SESSION_COOKIE, cookie, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+      secure: new URL(c.req.url).protocol === 'https:' || process.env.NODE_ENV === 'production',
+      maxAge: SESSION_TTL_MS / 1000,
+    });
+    return c.json(describe(p, orgName(c.var.state.ctx, p)));
+  })
+  .delete('/', async (c) => {
+    const cookie = getCookie(c, SESSION_COOKIE);
+    if (cookie) await c.var.auth.endSession(cookie);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  });
+
+function orgName(
+  ctx: { aggregatorNames: ReadonlyMap<string, string> },
+  p: Principal,
+): string | null {
+  return p.org ? (ctx.aggregatorNames.get(p.org) ?? p.org) : null;
+}
