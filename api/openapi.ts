@@ -13,10 +13,16 @@ import {
 
 interface Operation {
   path: string;
+  method?: 'get' | 'post' | 'delete';
   summary: string;
   query?: z.ZodObject;
   params?: z.ZodObject;
   response: string;
+  /** Roles that may call it; absent = public. */
+  roles?: string[];
+  requestBody?: Record<string, unknown>;
+  /** Extra answers besides 200/400/404. */
+  responses?: Record<number, string>;
 }
 
 /** Every public endpoint, described by the same zod schemas that validate it. */
@@ -77,6 +83,86 @@ const OPERATIONS: Operation[] = [
     query: ExportQuery,
     response: 'text/csv or application/geo+json attachment',
   },
+  {
+    path: '/api/session',
+    summary: 'The signed-in caller (role, organisation, kelurahan scope)',
+    response: '`{ principal: { role, org, org_name, kelurahan, label } }`; 401 when not signed in',
+    roles: ['any'],
+  },
+  {
+    path: '/api/session',
+    method: 'post',
+    summary: 'Browser sign-in: exchanges a token for an HttpOnly, SameSite=Strict session cookie',
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            required: ['token'],
+            properties: { token: { type: 'string' } },
+          },
+        },
+      },
+    },
+    response: '`{ principal }` and `Set-Cookie: pk_session=…`',
+    responses: { 401: 'Unknown, revoked or mistyped token' },
+  },
+  {
+    path: '/api/session',
+    method: 'delete',
+    summary: 'Sign out',
+    response: '204 No Content',
+  },
+  {
+    path: '/api/distributions',
+    method: 'post',
+    summary:
+      'An aggregator uploads a batch of distribution records (all-or-nothing, idempotent per external_id)',
+    roles: ['aggregator'],
+    requestBody: {
+      required: true,
+      description:
+        'CSV (comma or semicolon separated, header row) or a JSON array of records with the fields external_id, date, aid_type, quantity, recipient_type, kk, head_initials, institution_id, rw_code, lon, lat (see GET /api/distributions/fields). At most 20 MB and 100,000 rows. Optional header Idempotency-Key (replays the first answer for 24 hours). Messages in ?lang=id|en or Accept-Language.',
+      content: {
+        'text/csv': { schema: { type: 'string' } },
+        'application/json': { schema: { type: 'array', items: { type: 'object' } } },
+      },
+    },
+    response:
+      '201 `{ batch_id, accepted, already_received, rows, packages, rws, kelurahan, received_at, status }`; 200 with the same shape when every row had been received before',
+    responses: {
+      401: 'No or a wrong token',
+      403: 'Not an aggregator, or a cookie-authenticated write from another origin',
+      409: 'Idempotency-Key reused with another body',
+      413: 'Over 20 MB or 100,000 rows',
+      415: 'Neither text/csv nor application/json',
+      422: 'Rows rejected: `details.rows[]` of `{ row, column, code, message }` (at most 1,000) and `details.total`; nothing stored',
+    },
+  },
+  {
+    path: '/api/distributions/fields',
+    summary: 'The upload data dictionary (fields, requirement, format, example, description id/en)',
+    response: '`{ fields: [...], limits: { max_bytes, max_rows } }`',
+  },
+  {
+    path: '/api/distributions/template',
+    summary: 'A CSV template with the header and two example rows',
+    response: 'text/csv attachment',
+  },
+  {
+    path: '/api/batches',
+    summary: "Uploaded batches: an aggregator's own; planners and admins see all",
+    roles: ['aggregator', 'planner', 'admin'],
+    response:
+      '`{ rows: [{ batch_id, aggregator, source, received_at, submitted_by, rows, accepted, already_received, by_status, packages, rws, kelurahan }] }`, newest first (`source=upload|seed|all`, `limit` ≤ 1000)',
+  },
+  {
+    path: '/api/batches/{id}',
+    summary: "One batch with its RW codes; another aggregator's batch is 404",
+    roles: ['aggregator', 'planner', 'admin'],
+    response: 'the batch row plus `rw_codes`',
+  },
 ];
 
 const ERROR = {
@@ -90,6 +176,11 @@ const ERROR = {
     },
   },
 };
+
+const ERROR_RESPONSE = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ERROR } },
+});
 
 function parameters(schema: z.ZodObject | undefined, where: 'query' | 'path') {
   if (!schema) return [];
@@ -108,26 +199,41 @@ export function openApiDocument(version: string) {
       title: 'Peta Kolaborasi API',
       version,
       description:
-        'Need versus aid for city-wide social-aid collaboration (Jakarta KSBB 2020). Dates are YYYY-MM-DD and inclusive; list parameters repeat or use commas; only verified records count.',
+        'Need versus aid for city-wide social-aid collaboration (Jakarta KSBB 2020). Dates are YYYY-MM-DD and inclusive; list parameters repeat or use commas. Public figures count verified records only; `status=` other states needs a planner or admin token (401 without, 403 with another role), and such answers are `Cache-Control: private, no-store`.',
     },
-    paths: Object.fromEntries(
-      OPERATIONS.map((op) => [
-        op.path,
-        {
-          get: {
-            summary: op.summary,
-            parameters: [...parameters(op.params, 'path'), ...parameters(op.query, 'query')],
-            responses: {
-              200: { description: op.response },
-              400: {
-                description: 'Invalid parameters',
-                content: { 'application/json': { schema: ERROR } },
-              },
-              404: { description: 'Not found', content: { 'application/json': { schema: ERROR } } },
-            },
-          },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A token issued by `npm run token -- create`; on the demo dataset outside production also demo-<aggregator>, demo-verifier-kelurahan, demo-verifier-province, demo-planner, demo-admin',
         },
-      ]),
-    ),
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'pk_session',
+          description: 'Set by POST /api/session; writes with it must come from the same origin',
+        },
+      },
+    },
+    paths: OPERATIONS.reduce<Record<string, Record<string, unknown>>>((paths, op) => {
+      const responses: Record<string, unknown> = {
+        [op.method === 'post' ? 201 : 200]: { description: op.response },
+        400: ERROR_RESPONSE('Invalid parameters'),
+        404: ERROR_RESPONSE('Not found'),
+      };
+      for (const [status, description] of Object.entries(op.responses ?? {}))
+        responses[status] = ERROR_RESPONSE(description);
+      if (op.roles && !op.responses?.[401]) responses[401] = ERROR_RESPONSE('Not signed in');
+      (paths[op.path] ??= {})[op.method ?? 'get'] = {
+        summary: op.summary,
+        parameters: [...parameters(op.params, 'path'), ...parameters(op.query, 'query')],
+        ...(op.requestBody ? { requestBody: op.requestBody } : {}),
+        ...(op.roles ? { security: [{ bearer: [] }, { session: [] }], 'x-roles': op.roles } : {}),
+        responses,
+      };
+      return paths;
+    }, {}),
   };
 }

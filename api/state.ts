@@ -81,3 +81,12 @@ export async function loadState(db: Database): Promise<DataState> {
     reach,
   };
 }
+
+/** Replaces the state with a fresh read of the store (recovery when a publish failed). */
+export async function reloadState(db: Database, holder: StateHolder): Promise<void> {
+  try {
+    holder.swap(await loadState(db));
+  } catch (err) {
+    console.error('[state] reloading the state failed', err);
+  }
+}

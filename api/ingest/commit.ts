@@ -10,7 +10,7 @@ import { ROLLUP_KEYS } from '../db/schema';
 import { raw, sql } from '../db/sql';
 import { AID_TYPES, type AidType } from '../domain';
 import type { ReachRecord } from '../reach-index';
-import { versions, type DataState, type StateHolder } from '../state';
+import { reloadState, versions, type DataState, type StateHolder } from '../state';
 import type { Database } from '../db/database';
 import type { PreparedRecord, RowError } from './validate';
 
@@ -39,6 +39,9 @@ export interface IngestRequest {
   requestSha256: string;
   idempotencyKey: string | null;
 }
+
+/** How long an Idempotency-Key replays its first answer. */
+export const IDEMPOTENCY_TTL = 'INTERVAL 24 HOUR';
 
 /** Columns of the staging table, in append order. */
 const STAGED_COLUMNS = `
@@ -108,13 +111,22 @@ export async function commitBatch(
   req: IngestRequest,
 ): Promise<IngestOutcome> {
   const { principal } = req;
+  if (req.idempotencyKey) {
+    // An expired key may be used again: its old row goes first, in its own transaction
+    // (DuckDB cannot delete and re-insert one primary key inside a single transaction).
+    await db.write((tx) =>
+      tx.run(sql`DELETE FROM idempotency_keys WHERE principal_id = ${principal.id}
+                 AND key = ${req.idempotencyKey} AND created_at < now() - ${raw(IDEMPOTENCY_TTL)}`),
+    );
+  }
   const committed = await db.write(
     async (tx): Promise<Committed> => {
       const none = { reach: [], dates: null };
       if (req.idempotencyKey) {
         const previous = await tx.rows<{ request_sha256: string; status: number; body: string }>(
           sql`SELECT request_sha256, status, body FROM idempotency_keys
-              WHERE principal_id = ${principal.id} AND key = ${req.idempotencyKey}`,
+              WHERE principal_id = ${principal.id} AND key = ${req.idempotencyKey}
+                AND created_at >= now() - ${raw(IDEMPOTENCY_TTL)}`,
         );
         if (previous[0]) {
           if (previous[0].request_sha256 !== req.requestSha256) {
@@ -277,7 +289,13 @@ export async function commitBatch(
     },
     (c) => {
       if (!c.dates) return;
-      holder.swap(afterUpload(holder.current, c.reach, c.dates));
+      try {
+        holder.swap(afterUpload(holder.current, c.reach, c.dates));
+      } catch (err) {
+        // The batch is committed; only the in-memory state lags: rebuild it from the store.
+        console.error('[state] publishing a committed batch failed; reloading the state', err);
+        void reloadState(db, holder);
+      }
     },
   );
   return committed.outcome;
