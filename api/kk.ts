@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /**
  * Family-card (KK) numbers: 16 digits = 6-digit kecamatan code (province, kota, kecamatan),
@@ -33,12 +33,23 @@ export function normaliseInitials(initials: string): string {
   return initials.toUpperCase().replace(/[^A-Z]/g, '');
 }
 
+/** The key as a KeyObject, prepared once per key value (uploads hash a hundred thousand KKs). */
+const keyObjects = new Map<string, KeyObject>();
+function keyObject(key: string): KeyObject {
+  let k = keyObjects.get(key);
+  if (!k) {
+    k = createSecretKey(Buffer.from(key, 'utf8'));
+    keyObjects.set(key, k);
+  }
+  return k;
+}
+
 export function hashKk(kk: string, key = kkHashKey()): string {
-  return createHmac('sha256', key).update(`kk:${kk}`).digest('hex');
+  return createHmac('sha256', keyObject(key)).update(`kk:${kk}`).digest('hex');
 }
 
 export function hashInitials(kk: string, initials: string, key = kkHashKey()): string {
-  return createHmac('sha256', key)
+  return createHmac('sha256', keyObject(key))
     .update(`initials:${kk}:${normaliseInitials(initials)}`)
     .digest('hex');
 }

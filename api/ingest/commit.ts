@@ -40,6 +40,17 @@ export interface IngestRequest {
   idempotencyKey: string | null;
 }
 
+/** With PETA_TIMING=1, logs how long each step of a commit took. */
+function phases(): (name: string) => void {
+  if (process.env.PETA_TIMING !== '1') return () => {};
+  let t = performance.now();
+  return (name) => {
+    const now = performance.now();
+    console.log(`[ingest] ${name} ${(now - t).toFixed(0)} ms`);
+    t = now;
+  };
+}
+
 /** How long an Idempotency-Key replays its first answer. */
 export const IDEMPOTENCY_TTL = 'INTERVAL 24 HOUR';
 
@@ -138,10 +149,12 @@ export async function commitBatch(
         }
       }
 
+      const lap = phases();
       await tx.run(sql`CREATE OR REPLACE TEMP TABLE staged (${raw(STAGED_COLUMNS)})`);
       for await (const chunk of stagedRows(req.records)) {
         await tx.append('staged', chunk, { temp: true });
       }
+      lap('stage');
       // Records this aggregator sent before under the same external_id.
       await tx.run(sql`CREATE OR REPLACE TEMP TABLE known AS
         SELECT s.row, d.batch_id, d.fingerprint = ${fingerprintSql('s')} AS same
@@ -150,6 +163,7 @@ export async function commitBatch(
       const known = await tx.rows<{ row: number; batch_id: string; same: boolean }>(
         sql`SELECT row, batch_id, same FROM temp.known ORDER BY row`,
       );
+      lap('known');
       const changed = known.filter((k) => !k.same);
       if (changed.length > 0) {
         return {
@@ -203,6 +217,7 @@ export async function commitBatch(
           WHERE kk_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM households h WHERE h.kk_hash = s.kk_hash)
           GROUP BY kk_hash
         )`);
+      lap('households');
       await tx.run(sql`
         INSERT INTO distributions (id, external_id, batch_id, aggregator, date, aid_type, quantity,
                                    recipient_type, household_id, institution_id, rw_code, kelurahan_code,
@@ -215,6 +230,7 @@ export async function commitBatch(
                ${fingerprintSql('s')}, s.initials_hash
         FROM temp.staged s LEFT JOIN households h ON h.kk_hash = s.kk_hash
         ORDER BY s.row`);
+      lap('records');
       // Rollup deltas: the map reads rollups, kept in step in the same transaction.
       await tx.run(sql`
         MERGE INTO rollup_rw_day r
@@ -233,6 +249,7 @@ export async function commitBatch(
         WHEN NOT MATCHED THEN INSERT (${raw(ROLLUP_KEYS)}, packages, records)
           VALUES (d.date, d.rw_code, d.kelurahan_code, d.kecamatan_code, d.kota_code, d.aggregator,
                   d.aid_type, d.recipient_type, d.status, d.packages, d.records)`);
+      lap('rollup');
       await tx.run(sql`INSERT INTO batches VALUES (${batchId}, ${principal.org}::aggregator_t, 'upload',
                        ${receivedAt}::TIMESTAMPTZ, ${principal.label}, ${req.rows}, ${fresh.length},
                        ${known.length}, ${req.requestSha256})`);
@@ -251,6 +268,7 @@ export async function commitBatch(
       const homes = await tx.rows<{ row: number; household_id: number; home_idx: number }>(
         sql`SELECT s.row, h.household_id, h.home_idx FROM temp.staged s JOIN households h USING (kk_hash)`,
       );
+      lap('homes');
       const byRow = new Map(fresh.map((r) => [r.row, r]));
       const reach: ReachRecord[] = homes.map((h) => {
         const r = byRow.get(h.row)!;
@@ -275,6 +293,7 @@ export async function commitBatch(
         status: 'submitted',
       };
       await storeKey(tx, req, 201, body);
+      lap('batch');
       let from = fresh[0]!.date;
       let to = from;
       for (const r of fresh) {

@@ -77,10 +77,20 @@ export function jakartaToday(now = Date.now()): string {
   return new Date(now + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
-function realDate(s: string): boolean {
-  if (!ISO_DATE.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+/** Days since 1970-01-01 of a real YYYY-MM-DD date, else null; a batch repeats few dates. */
+const dayCache = new Map<string, number | null>();
+function dayOf(s: string): number | null {
+  let day = dayCache.get(s);
+  if (day === undefined) {
+    const d = new Date(`${s}T00:00:00Z`);
+    day =
+      ISO_DATE.test(s) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
+        ? Math.round(d.getTime() / DAY_MS)
+        : null;
+    if (dayCache.size > 100_000) dayCache.clear();
+    dayCache.set(s, day);
+  }
+  return day;
 }
 
 /** A decimal degree; a decimal comma (Indonesian spreadsheets) reads as a point. */
@@ -118,8 +128,9 @@ export function validateRows(
     else firstRowOf.set(externalId, row);
 
     const date = values.date;
+    const day = date ? dayOf(date) : null;
     if (!date) fail('date', 'required');
-    else if (!realDate(date)) fail('date', 'invalid_date');
+    else if (day === null) fail('date', 'invalid_date');
     else if (date > v.today) fail('date', 'future_date');
     else if (date < LIMITS.earliestDate) fail('date', 'date_too_early');
 
@@ -248,7 +259,7 @@ export function validateRows(
       row,
       external_id: externalId!,
       date: date!,
-      day: Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS),
+      day: day!,
       aid_type: aidType as AidType,
       quantity,
       recipient_type: recipient as RecipientType,
