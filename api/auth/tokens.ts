@@ -54,7 +54,7 @@ export async function createToken(
   const token = secret('pk_');
   const tokenId = secret('tok_').slice(0, 16);
   await tx.run(sql`INSERT INTO tokens VALUES (${tokenId}, ${digest(token)}, ${spec.role}, ${spec.org},
-                   ${listValue(spec.kelurahan)}::VARCHAR[], ${spec.label}, now(), NULL)`);
+                   coalesce(${spec.kelurahan.length ? listValue(spec.kelurahan) : null}::VARCHAR[], []), ${spec.label}, now(), NULL)`);
   await appendAudit(tx, {
     actor,
     actorRole: 'admin',
