@@ -4,11 +4,12 @@
  * box (Kepulauan Seribu, kota 31.01, left out: its box is almost all sea) from a fixed seed.
  */
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { bbox, featureCollection } from '@turf/turf';
-import type { MultiPolygon, Polygon } from 'geojson';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { Locator } from './locate';
 
 const POINTS = 100_000;
@@ -42,7 +43,7 @@ const heldMb = heapMb() - before;
 // The mainland box, from the kelurahan polygons themselves.
 const kelurahan = JSON.parse(
   readFileSync(new URL('../../geojson/kelurahan.geojson', import.meta.url), 'utf8'),
-) as GeoJSON.FeatureCollection<Polygon | MultiPolygon, { kota_code: string }>;
+) as FeatureCollection<Polygon | MultiPolygon, { kota_code: string }>;
 const [minX, minY, maxX, maxY] = bbox(
   featureCollection(kelurahan.features.filter((f) => f.properties.kota_code !== '31.01')),
 );
@@ -57,13 +58,19 @@ for (let i = 0; i < POINTS; i++) {
   counts[hit ? hit.kind : 'outside']++;
 }
 
+// Wall time, and this thread's CPU time, which a busy machine disturbs less.
 const rates: number[] = [];
+const cpuRates: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < POINTS; i++) locator.locate(lons[i]!, lats[i]!);
+  const { user, system } = process.cpuUsage(cpu);
   rates.push(POINTS / ((performance.now() - start) / 1000));
+  cpuRates.push(POINTS / ((user + system) / 1e6));
 }
 rates.sort((a, b) => a - b);
+cpuRates.sort((a, b) => a - b);
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en');
 console.log(`load (read + parse + index): ${loadMs.toFixed(0)} ms`);
@@ -73,7 +80,13 @@ console.log(
     `${fmt(counts.rw)} in an RW, ${fmt(counts.kelurahan_only)} kelurahan only, ` +
     `${fmt(counts.outside)} outside of ${fmt(POINTS)}`,
 );
+const summary = (r: number[]) =>
+  `median ${fmt(r[ROUNDS >> 1]!)} points/s (min ${fmt(r[0]!)}, max ${fmt(r[ROUNDS - 1]!)})`;
+console.log(`throughput, one core, ${ROUNDS} rounds of ${fmt(POINTS)} points:`);
+console.log(`  per wall second: ${summary(rates)}`);
+console.log(`  per CPU second:  ${summary(cpuRates)}`);
 console.log(
-  `throughput, one core, ${ROUNDS} rounds of ${fmt(POINTS)} points: ` +
-    `median ${fmt(rates[ROUNDS >> 1]!)} points/s (min ${fmt(rates[0]!)}, max ${fmt(rates[ROUNDS - 1]!)})`,
+  `load average: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ')} on ${cpus().length} cores`,
 );
