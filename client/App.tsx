@@ -28,7 +28,7 @@ export function App() {
     rememberLanguage(next);
     setView({ lang: next });
   };
-  const session = useSession(view.page === 'signin' || view.page === 'upload');
+  const session = useSession();
   const principal = session.principal;
   const isAggregator = principal?.role === 'aggregator';
   // The session ended while in use: the sign-in page says so.
@@ -68,6 +68,7 @@ export function App() {
             >
               {principal.org_name ?? t(`roles.${principal.role}`)}
             </span>
+            {principal.org_name && <span className="who-role">{t(`roles.${principal.role}`)}</span>}
             <button
               type="button"
               className="bar-button"

@@ -111,6 +111,12 @@ async function open(
   return { page, errors };
 }
 
+/** A whole-page screenshot, from the top (the header sticks to the top of the screen). */
+async function shoot(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+}
+
 /** Signs in through the form; an aggregator lands on the upload page. */
 async function signIn(page: Page, token: string) {
   await page.getByTestId('token').fill(token);
@@ -125,6 +131,13 @@ async function openSignedIn(token = 'demo-act', viewport = DESKTOP) {
   return opened;
 }
 
+/** The caller's batches as the server lists them (the page shows the newest ten at first). */
+async function batchCount(page: Page): Promise<number> {
+  const res = await page.context().request.get(`${BASE}/api/batches`);
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { rows: unknown[] }).rows.length;
+}
+
 describe.skipIf(!hasChromium)('aggregators report what they distributed, in Chromium', () => {
   it('signs in: a wrong token gets a clear message, demo-act lands on the upload page', async () => {
     const { page, errors } = await open('/?page=signin');
@@ -135,6 +148,7 @@ describe.skipIf(!hasChromium)('aggregators report what they distributed, in Chro
     const error = page.getByTestId('signin-error');
     await error.waitFor();
     expect(await error.textContent()).toContain('Token tidak dikenal');
+    await shoot(page, 'signin-error-id.png');
 
     await signIn(page, 'demo-act');
     await page.waitForURL(/page=upload/);
@@ -171,7 +185,7 @@ describe.skipIf(!hasChromium)('aggregators report what they distributed, in Chro
   it('uploads a good file: preview, progress, a receipt, and the batch in the history', async () => {
     const { page, errors } = await openSignedIn();
     await page.getByTestId('batch-history').filter({ hasNotText: 'Memuat' }).waitFor();
-    const before = await page.getByTestId('batch-row').count();
+    const before = await batchCount(page);
     const file = csvFile('good.csv', householdRows('E2E-GOOD', 3));
     await page.getByTestId('upload-input').setInputFiles(file);
     await page.getByTestId('preview').waitFor();
@@ -179,10 +193,7 @@ describe.skipIf(!hasChromium)('aggregators report what they distributed, in Chro
     expect(await page.locator('[data-testid=preview] tbody tr').count()).toBe(3);
     // The first data row is row 2, as a spreadsheet counts it.
     expect(await page.locator('[data-testid=preview] tbody tr th').first().textContent()).toBe('2');
-    await page.screenshot({
-      path: path.join(SCREENSHOTS, 'upload-preview-id.png'),
-      fullPage: true,
-    });
+    await shoot(page, 'upload-preview-id.png');
 
     // Records every phase the progress shows until the answer arrives.
     await page.evaluate(() => {
@@ -195,7 +206,16 @@ describe.skipIf(!hasChromium)('aggregators report what they distributed, in Chro
         if (phase && seen.at(-1) !== phase) seen.push(phase);
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
     });
+    const sent = page.waitForRequest((r) => r.url().includes('/api/distributions?'));
     await page.getByTestId('upload-send').click();
+    // Sent as CSV with a random key, asking for messages in the page's language.
+    const request = await sent;
+    expect(request.method()).toBe('POST');
+    expect(new URL(request.url()).searchParams.get('lang')).toBe('id');
+    const headers = await request.allHeaders();
+    expect(headers['content-type']).toBe('text/csv');
+    expect(headers['idempotency-key']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
+    expect(headers.authorization).toBeUndefined();
     const receipt = page.getByTestId('receipt');
     await receipt.waitFor();
     expect(await page.evaluate(() => (window as unknown as { phases: string[] }).phases)).toContain(
@@ -214,21 +234,26 @@ describe.skipIf(!hasChromium)('aggregators report what they distributed, in Chro
     // The history is refreshed: the new batch comes first, its rows waiting for verification.
     const row = page.locator(`[data-testid=batch-row][data-batch="${batch}"]`);
     await row.waitFor();
-    expect(await page.getByTestId('batch-row').count()).toBe(before + 1);
+    expect(await batchCount(page)).toBe(before + 1);
     expect(await page.getByTestId('batch-row').first().getAttribute('data-batch')).toBe(batch);
     expect(await row.locator('[data-status=submitted]').textContent()).toBe('3 Diajukan');
     await row.getByRole('button').click();
     await page.getByTestId('batch-detail').filter({ hasText: '31.71.01.1001.001' }).waitFor();
-    await page.screenshot({
-      path: path.join(SCREENSHOTS, 'upload-receipt-id.png'),
-      fullPage: true,
-    });
+    await shoot(page, 'upload-receipt-id.png');
 
     // The same rows chosen again are a new sending, but none of them is recorded twice.
     await page.getByTestId('upload-input').setInputFiles(file);
     await page.getByTestId('preview').waitFor();
+    const again = page.waitForRequest((r) => r.url().includes('/api/distributions?'));
     await page.getByTestId('upload-send').click();
-    await page.getByTestId('receipt').filter({ hasText: 'sudah diterima sebelumnya' }).waitFor();
+    expect((await (await again).allHeaders())['idempotency-key']).not.toBe(
+      headers['idempotency-key'],
+    );
+    await page
+      .getByTestId('receipt')
+      .filter({ hasText: 'Semua baris sudah diterima sebelumnya' })
+      .waitFor();
+    expect(await page.getByTestId('receipt-batch').textContent()).toBe(batch);
     expect(await page.getByTestId('receipt-accepted').textContent()).toBe('0');
     expect(await page.getByTestId('receipt-already').textContent()).toBe('3');
     expect(unexpected(errors)).toEqual([]);
@@ -238,7 +263,7 @@ describe.skipIf(!hasChromium)('aggregators report what they distributed, in Chro
   it('rejects a file with bad rows, listing them as a spreadsheet numbers them; nothing is stored', async () => {
     const { page, errors } = await openSignedIn();
     await page.getByTestId('batch-history').filter({ hasNotText: 'Memuat' }).waitFor();
-    const before = await page.getByTestId('batch-row').count();
+    const before = await batchCount(page);
     const rows = householdRows('E2E-BAD', 3, (i) =>
       i === 1 ? { aid_type: 'beras' } : i === 2 ? { quantity: '0' } : {},
     );
@@ -267,11 +292,11 @@ describe.skipIf(!hasChromium)('aggregators report what they distributed, in Chro
     const csv = readFileSync(saved, 'utf8');
     expect(csv).toMatch(/^\uFEFFBaris,Kolom,code,Kesalahan\r\n3,aid_type,/);
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(3);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'upload-errors-id.png'), fullPage: true });
+    await shoot(page, 'upload-errors-id.png');
     // Nothing was stored: no new batch.
     await page.reload();
     await page.getByTestId('batch-history').filter({ hasNotText: 'Memuat' }).waitFor();
-    expect(await page.getByTestId('batch-row').count()).toBe(before);
+    expect(await batchCount(page)).toBe(before);
     expect(unexpected(errors, [422])).toEqual([]);
     await page.context().close();
   });
@@ -318,7 +343,7 @@ describe.skipIf(!hasChromium)('aggregators report what they distributed, in Chro
     const text = (await page.locator('main').textContent())!;
     for (const indonesian of ['Unggah', 'Kirim berkas', 'Riwayat kiriman', 'Berkas ditolak'])
       expect(text).not.toContain(indonesian);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'upload-errors-en.png'), fullPage: true });
+    await shoot(page, 'upload-errors-en.png');
     expect(unexpected(errors, [422])).toEqual([]);
     await page.context().close();
   });
@@ -331,11 +356,12 @@ describe.skipIf(!hasChromium)('aggregators report what they distributed, in Chro
     await page.getByTestId('preview').waitFor();
     await page.getByTestId('upload-send').click();
     await page.getByTestId('receipt').waitFor();
-    await page.locator('[data-testid=batch-row]').first().waitFor();
+    const batch = await page.getByTestId('receipt-batch').textContent();
+    await page.locator(`[data-testid=batch-row][data-batch="${batch}"]`).waitFor();
     // Nothing is wider than the screen but the tables' own scrolling boxes.
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(PHONE.width);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'upload-phone.png'), fullPage: true });
+    await shoot(page, 'upload-phone.png');
     await page.getByTestId('receipt').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'upload-phone-receipt.png') });
     expect(unexpected(errors)).toEqual([]);

@@ -10,8 +10,9 @@ import {
 
 /**
  * Whether this browser signed in (never the token: that lives only in the HttpOnly cookie).
- * Without it the client does not ask GET /api/session, whose 401 every visitor of the public map
- * would otherwise get, logged by the browser as a failed request.
+ * Without it the client does not ask GET /api/session, whose 401 every signed-out visitor would
+ * otherwise get, logged by the browser as a failed request. A cookie this browser holds without
+ * the hint (site data partly cleared) only means signing in once more.
  */
 const HINT_KEY = 'peta-kolaborasi.signed-in';
 
@@ -28,7 +29,7 @@ function writeHint(on: boolean): void {
     if (on) globalThis.localStorage?.setItem(HINT_KEY, '1');
     else globalThis.localStorage?.removeItem(HINT_KEY);
   } catch {
-    // storage may be unavailable: the session is then asked for only on the pages that need it
+    // storage may be unavailable (private mode): the session then lasts as long as the page
   }
 }
 
@@ -42,7 +43,7 @@ export interface Session {
 }
 
 /** The session kept by the server's cookie, as the header and the write-side pages see it. */
-export function useSession(askServer: boolean): Session {
+export function useSession(): Session {
   const queryClient = useQueryClient();
   const [hint, setHint] = useState(readHint);
   useEffect(() => {
@@ -56,9 +57,8 @@ export function useSession(askServer: boolean): Session {
     return () => window.removeEventListener('storage', onStorage);
   }, [queryClient]);
 
-  const enabled = hint || askServer;
-  const query = useQuery({ ...sessionOptions(), enabled });
-  const principal = enabled ? query.data : null;
+  const query = useQuery({ ...sessionOptions(), enabled: hint });
+  const principal = hint ? query.data : null;
   useEffect(() => {
     if (query.data === null && hint) {
       writeHint(false);

@@ -80,6 +80,10 @@ const MESSAGES = {
     en: 'the point does not lie in RW {rw}',
   },
   invalid_json_row: { id: 'baris harus objek JSON', en: 'each item must be a JSON object' },
+  invalid_csv: {
+    id: 'berkas tidak terbaca sebagai CSV ({problem}) mulai baris {line}; periksa tanda kutip',
+    en: 'the file is not readable as CSV ({problem}) from line {line}; check the quotes',
+  },
   invalid_value_type: { id: 'harus teks atau angka', en: 'must be text or a number' },
 } as const satisfies Record<string, Record<Language, string>>;
 

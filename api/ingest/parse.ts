@@ -13,6 +13,8 @@ export interface RawRow {
   values: Partial<Record<FieldName, string>>;
   /** Values that were neither text nor a number (JSON only). */
   badTypes?: FieldName[];
+  /** The JSON item was not an object. */
+  notObject?: boolean;
 }
 
 export interface ParsedBody {
@@ -78,22 +80,57 @@ function headerProblems(columns: string[]): RowError[] {
 }
 
 /**
- * Streams a CSV body through csv-parse: comma or semicolon separated (spreadsheets in Indonesian
- * use the semicolon), optional BOM, quoted fields. Stops past the row or byte limit with 413.
+ * The field separator, from the header line: a semicolon when the header has one and no comma
+ * (spreadsheets set to Indonesian write `;` and decimal commas), else a comma. One separator per
+ * file, so a decimal comma inside a `;` file stays inside its field.
+ */
+export function separatorOf(headerLine: string): ',' | ';' {
+  return headerLine.includes(';') && !headerLine.includes(',') ? ';' : ',';
+}
+
+/** Reads chunks until the first line is complete; returns them and the rest of the stream. */
+async function firstLine(
+  source: Readable,
+): Promise<{ head: Buffer[]; line: string; rest: AsyncIterator<Buffer> }> {
+  const rest = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let text = '';
+  while (!/[\r\n]/.test(text)) {
+    const next = await rest.next();
+    if (next.done) break;
+    head.push(next.value);
+    text += next.value.toString('utf8');
+    if (text.length > 64 * 1024) break;
+  }
+  return { head, line: text.split(/\r?\n/)[0] ?? '', rest };
+}
+
+/**
+ * Streams a CSV body through csv-parse: comma or semicolon separated, optional BOM, quoted fields.
+ * Rows are numbered as a spreadsheet shows them (blank lines count; a quoted cell spanning lines
+ * is one row). Stops past the row or byte limit with 413. A file csv-parse cannot read is one row
+ * error at the line where reading stopped.
  */
 async function parseCsv(body: ReadableStream<Uint8Array>, hash: ReturnType<typeof createHash>) {
   const rows: RawRow[] = [];
   let columns: string[] | null = null;
   let headerErrors: RowError[] = [];
   let index = 0;
+  const { head, line, rest } = await firstLine(metered(body, hash));
   try {
     // pipeline (not pipe): a body stopped at the byte limit fails the parse with it.
     await pipeline(
-      metered(body, hash),
-      parse({ bom: true, delimiter: [',', ';'], relax_column_count: true, skip_empty_lines: true }),
+      Readable.from(
+        (async function* () {
+          yield* head;
+          for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+        })(),
+      ),
+      parse({ bom: true, delimiter: separatorOf(line), relax_column_count: true }),
       async function (records: AsyncIterable<string[]>) {
         for await (const record of records) {
           index++;
+          if (record.every((field) => field.trim() === '')) continue;
           if (!columns) {
             columns = record.map((c) => c.trim().toLowerCase());
             headerErrors = headerProblems(columns);
@@ -116,12 +153,17 @@ async function parseCsv(body: ReadableStream<Uint8Array>, hash: ReturnType<typeo
     // csv-parse's code names the problem (an unclosed quote, say); its message may quote a
     // field, which could hold a KK number, so only the code and the line go back.
     const { lines, code } = err as { lines?: number; code?: string };
-    const message = `not readable as CSV (${code ?? 'parse error'}) near line ${lines ?? index + 1}`;
-    throw new ApiError(422, 'invalid_csv', `The file is ${message}.`, {
-      rows: [{ row: lines ?? index + 1, column: null, code: 'invalid_csv', message }],
-      total: 1,
-      listed: 1,
-    });
+    return {
+      rows: [],
+      headerErrors: [
+        {
+          row: lines ?? index + 1,
+          column: null,
+          code: 'invalid_csv' as const,
+          params: { problem: code ?? 'CSV_PARSE_ERROR', line: lines ?? index + 1 },
+        },
+      ],
+    };
   }
   if (!columns) headerErrors = headerProblems([]);
   return { rows, headerErrors };
@@ -146,7 +188,7 @@ async function parseJson(body: ReadableStream<Uint8Array>, hash: ReturnType<type
   const rows = items.map((item, i): RawRow => {
     const row = i + 1;
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-      return { row, values: {}, badTypes: [] };
+      return { row, values: {}, notObject: true };
     }
     const values: RawRow['values'] = {};
     const badTypes: FieldName[] = [];

@@ -15,7 +15,7 @@ import type { RawRow } from './parse';
 export interface RowError {
   row: number;
   column: FieldName | string | null;
-  code: RowErrorCode | 'invalid_csv';
+  code: RowErrorCode;
   params?: Record<string, string | number>;
 }
 
@@ -114,7 +114,11 @@ export function validateRows(
   const records: PreparedRecord[] = [];
   const errors: RowError[] = [];
 
-  for (const { row, values, badTypes } of rows) {
+  for (const { row, values, badTypes, notObject } of rows) {
+    if (notObject) {
+      errors.push({ row, column: null, code: 'invalid_json_row' });
+      continue;
+    }
     const problems: RowError[] = [];
     const fail = (column: FieldName | null, code: RowErrorCode, params?: RowError['params']) =>
       problems.push(params ? { row, column, code, params } : { row, column, code });

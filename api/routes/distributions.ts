@@ -37,10 +37,7 @@ function rowsRejected(errors: RowError[], lang: Language): ApiError {
     row: e.row,
     column: e.column,
     code: e.code,
-    message:
-      e.code === 'invalid_csv'
-        ? String(e.params?.message ?? '')
-        : rowMessage(e.code, lang, e.params),
+    message: rowMessage(e.code, lang, e.params),
   }));
   const rows = new Set(errors.map((e) => e.row)).size;
   const message =

@@ -54,26 +54,33 @@ export function BatchHistory({ lang }: { lang: Language }) {
               {rows.map((b) => (
                 <Fragment key={b.batch_id}>
                   <tr data-testid="batch-row" data-batch={b.batch_id}>
-                    <td>{formatDateTime(b.received_at, lang)}</td>
-                    <td>
+                    <td className="full when">{formatDateTime(b.received_at, lang)}</td>
+                    <td className="full">
                       <button
                         type="button"
                         className="link mono"
                         aria-expanded={open === b.batch_id}
                         aria-label={t('batches.details', { id: b.batch_id })}
-                        title={b.batch_id}
                         onClick={() => setOpen(open === b.batch_id ? null : b.batch_id)}
                       >
-                        {shortId(b.batch_id)}
+                        {b.batch_id}
                       </button>
                     </td>
-                    <td className="num">{n(b.rows)}</td>
-                    <td className="num">{n(b.accepted)}</td>
-                    <td>
+                    <td className="num" data-label={t('batches.rows')}>
+                      {n(b.rows)}
+                    </td>
+                    <td className="num" data-label={t('batches.accepted')}>
+                      {n(b.accepted)}
+                    </td>
+                    <td className="full">
                       <StatusCounts batch={b} lang={lang} />
                     </td>
-                    <td className="num">{n(b.packages.total)}</td>
-                    <td className="num">{n(b.rws)}</td>
+                    <td className="num" data-label={t('batches.packages')}>
+                      {n(b.packages.total)}
+                    </td>
+                    <td className="num" data-label={t('batches.rws')}>
+                      {n(b.rws)}
+                    </td>
                   </tr>
                   {open === b.batch_id && (
                     <tr className="detail">
@@ -97,11 +104,6 @@ export function BatchHistory({ lang }: { lang: Language }) {
       )}
     </section>
   );
-}
-
-/** Long ids are shown by their start; the whole id is in the detail and the tooltip. */
-function shortId(id: string): string {
-  return id.length > 13 ? `${id.slice(0, 8)}…` : id;
 }
 
 function StatusCounts({ batch, lang }: { batch: BatchRow; lang: Language }) {

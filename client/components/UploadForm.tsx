@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
+  TEMPLATE_URL,
   batchesOptions,
   uploadDistributions,
   type ApiError,
@@ -191,7 +192,12 @@ export function UploadForm({ lang, onExpired }: { lang: Language; onExpired: () 
             }}
           />
         </label>
-        <p className="muted small">{t('upload.limits')}</p>
+        <p className="muted small">
+          {t('upload.limits')}{' '}
+          <a href={TEMPLATE_URL} download>
+            {t('upload.template')}
+          </a>
+        </p>
       </div>
 
       {refusal && (

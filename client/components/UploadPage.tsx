@@ -47,11 +47,11 @@ export function UploadPage({
             {t('upload.as', { org: p.org_name ?? p.label })}
           </p>
           <p className="intro">{t('upload.intro')}</p>
-          <div className="upload-grid">
+          <div className="upload-stack">
             <UploadForm lang={lang} onExpired={onExpired} />
             <UploadFields lang={lang} />
+            <BatchHistory lang={lang} />
           </div>
-          <BatchHistory lang={lang} />
         </>
       )}
     </article>
