@@ -31,11 +31,11 @@ interface Filter {
   homes: Set<number> | null;
 }
 
-/** Units with sparse indexes (some above 65,535), codes shared so regions hold several units. */
+/** Units with sparse indexes (idx > 65,535 has its own test), codes shared so regions hold several units. */
 const unitsArb = fc
   .record({
     count: fc.integer({ min: 1, max: 9 }),
-    base: fc.constantFrom(0, 1, 65_530),
+    base: fc.constantFrom(0, 1, 3),
     stride: fc.constantFrom(1, 2, 7),
     nullRw: fc.array(fc.boolean(), { minLength: 9, maxLength: 9 }),
   })
@@ -330,6 +330,60 @@ describe('ReachIndex', () => {
     );
   });
 
+  it('sorts a large load or change set arriving in any order as it sorts a small one', () => {
+    const units: HomeUnit[] = Array.from({ length: 50 }, (_, idx) => ({
+      idx,
+      rw: `rw-${idx}`,
+      kelurahan: `kel-${idx % 7}`,
+      kecamatan: 'kec',
+      kota: 'kota',
+    }));
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return seed % n;
+    };
+    // Household ids within 22 bits take one radix pass, full 32-bit ids two.
+    for (const householdRange of [3_000, 2 ** 32]) {
+      const homeOf = new Map<number, number>();
+      const records = Array.from({ length: 140_000 }, (): ReachRecord => {
+        const household = householdRange === 3_000 ? random(3_000) : random(2 ** 31) * 2 + 1;
+        if (!homeOf.has(household)) homeOf.set(household, random(50));
+        return {
+          household,
+          home: homeOf.get(household)!,
+          aggregator: AGGREGATORS[random(AGGREGATORS.length)]!,
+          aidType: AID_TYPES[random(AID_TYPES.length)]!,
+          status: STATUSES[random(STATUSES.length)]!,
+          day: 18_000 + random(40),
+        };
+      });
+      const first = records.slice(0, 70_000);
+      const rest = records.slice(70_000);
+      const whole = ReachIndex.fromRecords(units, records);
+      const changed = ReachIndex.fromRecords(units, [...first, ...rest.slice(0, 100)]).withChanges({
+        add: rest.slice(100),
+      });
+      const shrunk = whole.withChanges({ remove: rest });
+      const filter: Filter = {
+        f: {
+          from: iso(18_005),
+          to: iso(18_030),
+          aidTypes: AID_TYPES.slice(1),
+          aggregators: AGGREGATORS.slice(2),
+          statuses: STATUSES.slice(1),
+          recipientTypes: [],
+          area: null,
+        } as unknown as ResolvedFilters,
+        homes: null,
+      };
+      const expected = bruteAnswers(units, records, filter);
+      expect(answers(whole, filter)).toEqual(expected);
+      expect(answers(changed, filter)).toEqual(expected);
+      expect(answers(shrunk, filter)).toEqual(bruteAnswers(units, first, filter));
+    }
+  });
+
   it('refuses to remove a record that is not there, and changes nothing', () => {
     const units: HomeUnit[] = [
       { idx: 0, rw: '01', kelurahan: 'k', kecamatan: 'c', kota: 't' },
@@ -404,6 +458,42 @@ describe('ReachIndex', () => {
     expect(() => big.withChanges({ add: [{ ...record(0), status: 'rejected' }] })).toThrow(
       /at most 65536 combinations/,
     );
+  });
+
+  it('keeps a household with more than 65,535 records of one combination whole', () => {
+    const units: HomeUnit[] = [{ idx: 0, rw: '01', kelurahan: 'k', kecamatan: 'c', kota: 't' }];
+    const record = (day: number, household = 1): ReachRecord => ({
+      household,
+      home: 0,
+      aggregator: 'act',
+      aidType: 'sembako',
+      status: 'verified',
+      day,
+    });
+    const records = Array.from({ length: 70_000 }, (_, d) => record(69_999 - d));
+    const f = (from: number, to: number) =>
+      ({
+        from: iso(from),
+        to: iso(to),
+        aidTypes: [],
+        aggregators: [],
+        statuses: ['verified'],
+        recipientTypes: [],
+        area: null,
+      }) as unknown as ResolvedFilters;
+    for (const index of [
+      ReachIndex.fromRecords(units, [record(5, 2), ...records, record(5, 0)]),
+      ReachIndex.fromRecords(units, [record(5, 0), record(5, 2)]).withChanges({ add: records }),
+    ]) {
+      expect(index.records).toBe(70_002);
+      const late = index.reach(f(66_000, 69_000), null);
+      expect([late.total, late.newPerDay[0], late.newPerDay[1]]).toEqual([1, 1, 0]);
+      const early = index.reach(f(0, 10), null);
+      expect([early.total, early.newPerDay[0], early.newPerDay[5]]).toEqual([3, 1, 2]);
+      const fewer = index.withChanges({ remove: records.slice(0, 3_000) });
+      expect(fewer.reach(f(67_000, 69_999), null).total).toBe(0);
+      expect(fewer.reach(f(66_999, 66_999), null).total).toBe(1);
+    }
   });
 
   it('handles home unit indexes beyond 16 bits', () => {

@@ -87,26 +87,36 @@ function settingsOf(options: ReachIndexOptions): Settings {
 }
 
 /**
- * Units firstUnit … firstUnit + unitStart.length − 2. Unit firstUnit + k holds runs
- * unitStart[k] … unitStart[k + 1] − 1, ordered by household then combination; run r holds
- * days[start[r]] … days[start[r + 1] − 1], ascending.
+ * Units firstUnit … firstUnit + unitRun.length − 2. Unit firstUnit + k holds runs unitRun[k] …
+ * unitRun[k + 1] − 1, ordered by household then combination, and their days from unitDay[k] on:
+ * each run's runLength days in turn, ascending. Lengths rather than offsets, so that a unit is
+ * copied into another block as it is.
  */
 interface Block {
   firstUnit: number;
-  unitStart: Uint32Array;
+  unitRun: Uint32Array;
+  unitDay: Uint32Array;
   household: Uint32Array;
   combo: Uint16Array;
-  start: Uint32Array;
+  runLength: Uint16Array;
   days: Int32Array;
 }
 
+/** Longest run; a longer one (the same record many times) continues in a second run. */
+const MAX_RUN = 0xffff;
+
 type Growable = Uint32Array | Uint16Array | Int32Array | Float64Array;
 
-function grow<T extends Growable>(a: T, need: number): T {
+function grow<T extends Growable>(a: T, need: number, least = 0): T {
   if (need <= a.length) return a;
-  const b = new (a.constructor as new (length: number) => T)(Math.max(need, a.length * 2));
+  const b = new (a.constructor as new (length: number) => T)(Math.max(need, a.length * 2, least));
   b.set(a);
   return b;
+}
+
+/** The first n items: the array itself when nearly full (the writer then lets go of it), else a copy. */
+function fit<T extends Growable>(a: T, n: number): [T, boolean] {
+  return n >= a.length * 0.9 ? [a.subarray(0, n) as T, true] : [a.slice(0, n) as T, false];
 }
 
 /** The home units, fixed for the life of the index and shared by all its versions. */
@@ -237,6 +247,17 @@ class Combos {
     );
   }
 
+  /** Order of a household's runs: by status, aid type, aggregator (stable as combinations are added). */
+  precedes(a: number, b: number): boolean {
+    const parts = this.parts;
+    for (let p = 2; p >= 0; p--) {
+      const x = parts[p]![a]!;
+      const y = parts[p]![b]!;
+      if (x !== y) return x < y;
+    }
+    return false;
+  }
+
   describe(id: number): string {
     return this.parts.map((p, i) => this.names[i]![p[id]!]).join(', ');
   }
@@ -270,31 +291,34 @@ class Combos {
 
 /**
  * Appends units, runs and days in index order and cuts them into blocks. Units are opened in
- * increasing order; a block is closed before a unit once it is full.
+ * increasing order; a block is closed before a unit once it holds `cutAt` records or
+ * `blockUnits` units.
  */
 class BlockWriter {
   private readonly out: Block[] = [];
   private first: number;
   private next: number;
-  private unitStart = new Uint32Array(64);
+  private unitRun = new Uint32Array(64);
+  private unitDay = new Uint32Array(64);
   private unitCount = 0;
   private household: Uint32Array;
   private combo: Uint16Array;
-  private start: Uint32Array;
+  private runLength: Uint16Array;
   private runs = 0;
   private days: Int32Array;
   private dayCount = 0;
 
   constructor(
     firstUnit: number,
-    private readonly settings: Settings,
-    runsHint = 256,
-    daysHint = 1024,
+    private readonly blockUnits: number,
+    private readonly cutAt: number,
+    private readonly runsHint: number,
+    private readonly daysHint: number,
   ) {
     this.first = this.next = firstUnit;
     this.household = new Uint32Array(runsHint);
     this.combo = new Uint16Array(runsHint);
-    this.start = new Uint32Array(runsHint + 1);
+    this.runLength = new Uint16Array(runsHint);
     this.days = new Int32Array(daysHint);
   }
 
@@ -304,37 +328,31 @@ class BlockWriter {
   }
 
   run(household: number, combo: number): void {
-    if (this.runs >= this.household.length || this.runs + 1 >= this.start.length) {
-      this.household = grow(this.household, this.runs + 1);
-      this.combo = grow(this.combo, this.runs + 1);
-      this.start = grow(this.start, this.runs + 2);
-    }
-    this.start[this.runs] = this.dayCount;
+    if (this.runs === this.household.length) this.growRuns(1);
     this.household[this.runs] = household;
-    this.combo[this.runs++] = combo;
+    this.combo[this.runs] = combo;
+    this.runLength[this.runs++] = 0;
   }
 
   day(day: number): void {
-    if (this.dayCount === this.days.length) this.days = grow(this.days, this.dayCount + 1);
+    const r = this.runs - 1;
+    if (this.runLength[r] === MAX_RUN) this.run(this.household[r]!, this.combo[r]!);
+    if (this.dayCount === this.days.length)
+      this.days = grow(this.days, this.dayCount + 1, this.daysHint);
     this.days[this.dayCount++] = day;
+    this.runLength[this.runs - 1]!++;
   }
 
-  /** Appends runs r0 … r1 − 1 of a block unchanged. */
-  copy(b: Block, r0: number, r1: number): void {
+  /** Appends runs r0 … r1 − 1 of a block unchanged; their days are d0 … d1 − 1. */
+  copy(b: Block, r0: number, r1: number, d0: number, d1: number): void {
     if (r0 === r1) return;
-    const n = r1 - r0;
-    const d0 = b.start[r0]!;
-    const d1 = b.start[r1]!;
-    this.household = grow(this.household, this.runs + n);
-    this.combo = grow(this.combo, this.runs + n);
-    this.start = grow(this.start, this.runs + n + 1);
-    this.days = grow(this.days, this.dayCount + d1 - d0);
+    this.growRuns(r1 - r0);
+    this.days = grow(this.days, this.dayCount + d1 - d0, this.daysHint);
     this.household.set(b.household.subarray(r0, r1), this.runs);
     this.combo.set(b.combo.subarray(r0, r1), this.runs);
-    const shift = this.dayCount - d0;
-    for (let i = 0; i < n; i++) this.start[this.runs + i] = b.start[r0 + i]! + shift;
+    this.runLength.set(b.runLength.subarray(r0, r1), this.runs);
     this.days.set(b.days.subarray(d0, d1), this.dayCount);
-    this.runs += n;
+    this.runs += r1 - r0;
     this.dayCount += d1 - d0;
   }
 
@@ -345,26 +363,46 @@ class BlockWriter {
     return this.out;
   }
 
+  private growRuns(n: number): void {
+    const need = this.runs + n;
+    this.household = grow(this.household, need, this.runsHint);
+    this.combo = grow(this.combo, need, this.runsHint);
+    this.runLength = grow(this.runLength, need, this.runsHint);
+  }
+
   private open(): void {
-    const { blockRecords, blockUnits } = this.settings;
-    if (this.unitCount > 0 && (this.dayCount >= blockRecords || this.unitCount >= blockUnits))
+    if (this.unitCount > 0 && (this.dayCount >= this.cutAt || this.unitCount >= this.blockUnits))
       this.close();
-    this.unitStart = grow(this.unitStart, this.unitCount + 2);
-    this.unitStart[this.unitCount++] = this.runs;
+    this.unitRun = grow(this.unitRun, this.unitCount + 2);
+    this.unitDay = grow(this.unitDay, this.unitCount + 2);
+    this.unitRun[this.unitCount] = this.runs;
+    this.unitDay[this.unitCount++] = this.dayCount;
     this.next++;
   }
 
   private close(): void {
-    this.unitStart[this.unitCount] = this.runs;
-    this.start[this.runs] = this.dayCount;
+    this.unitRun[this.unitCount] = this.runs;
+    this.unitDay[this.unitCount] = this.dayCount;
+    const [household, keptRuns] = fit(this.household, this.runs);
+    const [combo] = fit(this.combo, this.runs);
+    const [runLength] = fit(this.runLength, this.runs);
+    const [days, keptDays] = fit(this.days, this.dayCount);
     this.out.push({
       firstUnit: this.first,
-      unitStart: this.unitStart.slice(0, this.unitCount + 1),
-      household: this.household.slice(0, this.runs),
-      combo: this.combo.slice(0, this.runs),
-      start: this.start.slice(0, this.runs + 1),
-      days: this.days.slice(0, this.dayCount),
+      unitRun: this.unitRun.slice(0, this.unitCount + 1),
+      unitDay: this.unitDay.slice(0, this.unitCount + 1),
+      household,
+      combo,
+      runLength,
+      days,
     });
+    // Arrays handed to the block are the block's now; the next block starts afresh.
+    if (keptRuns) {
+      this.household = new Uint32Array(0);
+      this.combo = new Uint16Array(0);
+      this.runLength = new Uint16Array(0);
+    }
+    if (keptDays) this.days = new Int32Array(0);
     this.first = this.next;
     this.unitCount = 0;
     this.runs = 0;
@@ -391,17 +429,46 @@ function sortKeys(keys: Float64Array, n: number): void {
   }
 }
 
-/** Appends one household's records, given as sorted keys, as runs. */
-function emitSorted(w: BlockWriter, household: number, keys: Float64Array, n: number): void {
-  let combo = -1;
+/** Where each combination's keys start in a household's sorted keys (reused scratch). */
+let segments = new Int32Array(64);
+
+/**
+ * Appends one household's records, given as keys sorted by combination then day, as runs in
+ * `Combos.precedes` order: status first, so that the runs a status filter keeps are adjacent and
+ * the query loop's branch is predictable.
+ */
+function emitSorted(
+  w: BlockWriter,
+  household: number,
+  keys: Float64Array,
+  n: number,
+  combos: Combos,
+): void {
+  let count = 0;
+  let previous = -1;
   for (let i = 0; i < n; i++) {
-    const k = keys[i]!;
-    const c = Math.floor(k / TWO_32);
-    if (c !== combo) {
-      w.run(household, c);
-      combo = c;
+    const c = Math.floor(keys[i]! / TWO_32);
+    if (c === previous) continue;
+    if (count === segments.length) segments = grow(segments, count + 1);
+    segments[count++] = i;
+    previous = c;
+  }
+  for (let i = 1; i < count; i++) {
+    const seg = segments[i]!;
+    const c = Math.floor(keys[seg]! / TWO_32);
+    let j = i - 1;
+    while (j >= 0 && combos.precedes(c, Math.floor(keys[segments[j]!]! / TWO_32))) {
+      segments[j + 1] = segments[j]!;
+      j--;
     }
-    w.day(k - c * TWO_32 - TWO_31);
+    segments[j + 1] = seg;
+  }
+  for (let s = 0; s < count; s++) {
+    let i = segments[s]!;
+    const c = Math.floor(keys[i]! / TWO_32);
+    const low = c * TWO_32;
+    w.run(household, c);
+    for (; i < n && keys[i]! - low < TWO_32; i++) w.day(keys[i]! - low - TWO_31);
   }
 }
 
@@ -422,8 +489,13 @@ class SortedFeed {
   household = -1;
   private readonly group = new Keys();
 
-  constructor(settings: Settings) {
-    this.writer = new BlockWriter(0, settings, 1 << 12, settings.blockRecords + 1024);
+  constructor(
+    settings: Settings,
+    private readonly combos: Combos,
+  ) {
+    const { blockUnits, blockRecords } = settings;
+    const days = blockRecords + (blockRecords >> 3) + 1;
+    this.writer = new BlockWriter(0, blockUnits, blockRecords, blockRecords, days);
   }
 
   accepts(household: number, home: number): boolean {
@@ -451,7 +523,7 @@ class SortedFeed {
     const g = this.group;
     if (g.n === 0) return;
     sortKeys(g.keys, g.n);
-    emitSorted(this.writer, this.household, g.keys, g.n);
+    emitSorted(this.writer, this.household, g.keys, g.n, this.combos);
     g.n = 0;
   }
 }
@@ -486,26 +558,37 @@ class Columns {
   }
 
   pushBlock(b: Block): void {
-    for (let k = 0; k + 1 < b.unitStart.length; k++)
-      for (let r = b.unitStart[k]!; r < b.unitStart[k + 1]!; r++)
-        for (let i = b.start[r]!; i < b.start[r + 1]!; i++)
+    for (let k = 0; k + 1 < b.unitRun.length; k++) {
+      let i = b.unitDay[k]!;
+      for (let r = b.unitRun[k]!; r < b.unitRun[k + 1]!; r++)
+        for (const last = i + b.runLength[r]!; i < last; i++)
           this.push(b.household[r]!, b.firstUnit + k, b.combo[r]!, b.days[i]!);
+    }
   }
 
-  /** Positions in (home, household) order: stable LSD counting sort, no comparisons. */
+  /** Positions in (home, household) order; many records by LSD counting sort, no comparisons. */
   order(units: number): Uint32Array {
     const n = this.length;
     let perm = new Uint32Array(n);
+    if (n < 0x1_0000) {
+      // Few records (a change set): comparisons beat clearing radix count tables.
+      const { home, household } = this;
+      for (let i = 0; i < n; i++) perm[i] = i;
+      return perm.sort((a, b) => home[a]! - home[b]! || household[a]! - household[b]!);
+    }
     let tmp = new Uint32Array(n);
     let maxHousehold = 0;
     for (let i = 0; i < n; i++) {
       perm[i] = i;
       if (this.household[i]! > maxHousehold) maxHousehold = this.household[i]!;
     }
-    countingPass(perm, tmp, this.household, 0, 0xffff, 0x1_0000);
+    // One pass over household ids up to 2²² (a 16 MB count table), two 16-bit passes beyond.
+    const bits = 32 - Math.clz32(maxHousehold);
+    const low = bits <= 22 ? bits : 16;
+    countingPass(perm, tmp, this.household, 0, 2 ** low - 1, 2 ** low);
     [perm, tmp] = [tmp, perm];
-    if (maxHousehold > 0xffff) {
-      countingPass(perm, tmp, this.household, 16, 0xffff, 0x1_0000);
+    if (bits > low) {
+      countingPass(perm, tmp, this.household, low, 0xffff, 0x1_0000);
       [perm, tmp] = [tmp, perm];
     }
     countingPass(perm, tmp, this.home, 0, 0x7fff_ffff, units);
@@ -554,7 +637,7 @@ export class ReachIndexBuilder {
     private readonly settings: Settings,
     private readonly assemble: (blocks: Block[], records: number) => ReachIndex,
   ) {
-    this.feed = new SortedFeed(settings);
+    this.feed = new SortedFeed(settings, combos);
   }
 
   /** The id of a combination, allocated on first sight; for `addColumns`. */
@@ -588,7 +671,7 @@ export class ReachIndexBuilder {
       const cols = this.columns!;
       this.columns = null;
       const order = cols.order(size);
-      feed = new SortedFeed(this.settings);
+      feed = new SortedFeed(this.settings, this.combos);
       for (let i = 0; i < order.length; i++) {
         const p = order[i]!;
         feed.push(cols.household[p]!, cols.home[p]!, cols.combo[p]!, cols.day[p]!);
@@ -647,6 +730,13 @@ class Cursor {
     return this.home() === unit && this.household() === household;
   }
 
+  /** Changes left whose home is below `end`. */
+  countBefore(end: number): number {
+    let j = this.pos;
+    while (j < this.order.length && this.cols.home[this.order[j]!]! < end) j++;
+    return j - this.pos;
+  }
+
   take(): number {
     const p = this.order[this.pos++]!;
     return keyOf(this.cols.combo[p]!, this.cols.day[p]!);
@@ -672,15 +762,16 @@ function countUnit(
   to: number,
   newPerDay: Uint32Array,
 ): number {
-  const { household, combo, start, days } = b;
-  const end = b.unitStart[k + 1]!;
+  const { household, combo, runLength, days } = b;
+  const end = b.unitRun[k + 1]!;
   let count = 0;
   let current = -1;
   let first = 0;
-  for (let r = b.unitStart[k]!; r < end; r++) {
+  let next = b.unitDay[k]!;
+  for (let r = b.unitRun[k]!; r < end; r++) {
+    let i = next;
+    const last = (next += runLength[r]!);
     if (!allowed[combo[r]!]) continue;
-    const last = start[r + 1]!;
-    let i = start[r]!;
     while (i < last && days[i]! < from) i++;
     if (i === last) continue;
     const d = days[i]!;
@@ -716,14 +807,15 @@ function countUnitByAggregator(
   counts: Uint32Array,
   stamp: number,
 ): number {
-  const { household, combo, start, days } = b;
-  const end = b.unitStart[k + 1]!;
+  const { household, combo, runLength, days } = b;
+  const end = b.unitRun[k + 1]!;
   let current = -1;
-  for (let r = b.unitStart[k]!; r < end; r++) {
+  let next = b.unitDay[k]!;
+  for (let r = b.unitRun[k]!; r < end; r++) {
+    let i = next;
+    const last = (next += runLength[r]!);
     const c = combo[r]!;
     if (!allowed[c]) continue;
-    const last = start[r + 1]!;
-    let i = start[r]!;
     while (i < last && days[i]! < from) i++;
     if (i === last || days[i]! > to) continue;
     if (household[r] !== current) {
@@ -824,20 +916,26 @@ export class ReachIndex {
 
     const mergeUnit = (w: BlockWriter, b: Block, k: number) => {
       const u = b.firstUnit + k;
-      const end = b.unitStart[k + 1]!;
-      let r = b.unitStart[k]!;
+      const { household, combo, runLength, days } = b;
+      const end = b.unitRun[k + 1]!;
+      let r = b.unitRun[k]!;
+      let day = b.unitDay[k]!;
       while (added.home() === u || removed.home() === u) {
         const h = Math.min(
           added.home() === u ? added.household() : Infinity,
           removed.home() === u ? removed.household() : Infinity,
         );
-        const next = lowerBound(b.household, r, end, h);
-        w.copy(b, r, next);
+        // Households before h are unchanged.
+        const next = lowerBound(household, r, end, h);
+        let nextDay = day;
+        for (let q = r; q < next; q++) nextDay += runLength[q]!;
+        w.copy(b, r, next, day, nextDay);
         r = next;
+        day = nextDay;
         group.n = 0;
-        for (; r < end && b.household[r] === h; r++)
-          for (let i = b.start[r]!; i < b.start[r + 1]!; i++)
-            group.push(keyOf(b.combo[r]!, b.days[i]!));
+        for (; r < end && household[r] === h; r++)
+          for (const last = day + runLength[r]!; day < last; day++)
+            group.push(keyOf(combo[r]!, days[day]!));
         while (added.at(u, h)) group.push(added.take());
         gone.n = 0;
         while (removed.at(u, h)) gone.push(removed.take());
@@ -853,29 +951,36 @@ export class ReachIndex {
           else group.keys[kept++] = key;
         }
         if (j < gone.n) throw missingKey(h, u, gone.keys[j]!, combos);
-        emitSorted(w, h, group.keys, kept);
+        emitSorted(w, h, group.keys, kept, combos);
       }
-      w.copy(b, r, end);
+      w.copy(b, r, end, day, b.unitDay[k + 1]!);
     };
 
+    const { blockRecords, blockUnits } = this.settings;
     const blocks: Block[] = [];
     for (const b of this.blocks) {
-      const end = b.firstUnit + b.unitStart.length - 1;
+      const end = b.firstUnit + b.unitRun.length - 1;
       if (Math.min(added.home(), removed.home()) >= end) {
         blocks.push(b);
         continue;
       }
+      // Split only a block that has grown to twice the size, into about equal parts, so that
+      // blocks do not fragment as records come and go.
+      const adding = added.countBefore(end);
+      const size = b.days.length + adding - removed.countBefore(end);
+      const cutAt = size <= 2 * blockRecords ? Infinity : size / Math.round(size / blockRecords);
       const w = new BlockWriter(
         b.firstUnit,
-        this.settings,
-        b.household.length + 16,
-        b.days.length + 16,
+        blockUnits,
+        cutAt,
+        b.household.length + adding,
+        b.days.length + adding,
       );
       for (let k = 0; b.firstUnit + k < end; k++) {
-        const u = b.firstUnit + k;
-        w.unit(u);
-        if (added.home() === u || removed.home() === u) mergeUnit(w, b, k);
-        else w.copy(b, b.unitStart[k]!, b.unitStart[k + 1]!);
+        w.unit(b.firstUnit + k);
+        if (added.home() === b.firstUnit + k || removed.home() === b.firstUnit + k)
+          mergeUnit(w, b, k);
+        else w.copy(b, b.unitRun[k]!, b.unitRun[k + 1]!, b.unitDay[k]!, b.unitDay[k + 1]!);
       }
       for (const nb of w.finish(end)) blocks.push(nb);
     }
@@ -904,16 +1009,16 @@ export class ReachIndex {
       for (const u of this.sortedHomes(homes)) {
         const b = this.blockOf(u);
         const k = u - b.firstUnit;
-        if (b.unitStart[k] === b.unitStart[k + 1]) continue;
+        if (b.unitRun[k] === b.unitRun[k + 1]) continue;
         const n = countUnit(b, k, allowed, from, to, newPerDay);
         perUnit[u] = n;
         total += n;
       }
     } else {
       for (const b of this.blocks) {
-        const { unitStart, firstUnit } = b;
-        for (let k = 0; k + 1 < unitStart.length; k++) {
-          if (unitStart[k] === unitStart[k + 1]) continue;
+        const { unitRun, firstUnit } = b;
+        for (let k = 0; k + 1 < unitRun.length; k++) {
+          if (unitRun[k] === unitRun[k + 1]) continue;
           const n = countUnit(b, k, allowed, from, to, newPerDay);
           perUnit[firstUnit + k] = n;
           total += n;
@@ -936,7 +1041,7 @@ export class ReachIndex {
     const counts = new Uint32Array(names.length);
     let stamp = 0;
     const visit = (b: Block, k: number) => {
-      if (b.unitStart[k] === b.unitStart[k + 1]) return;
+      if (b.unitRun[k] === b.unitRun[k + 1]) return;
       stamp = countUnitByAggregator(b, k, allowed, from, to, aggregatorOf, seen, counts, stamp);
     };
     if (homes) {
@@ -945,7 +1050,7 @@ export class ReachIndex {
         visit(b, u - b.firstUnit);
       }
     } else {
-      for (const b of this.blocks) for (let k = 0; k + 1 < b.unitStart.length; k++) visit(b, k);
+      for (const b of this.blocks) for (let k = 0; k + 1 < b.unitRun.length; k++) visit(b, k);
     }
     counts.forEach((n, a) => {
       if (n > 0) out.set(names[a]!, n);

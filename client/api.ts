@@ -237,14 +237,8 @@ async function send<T>(url: string, init?: RequestInit): Promise<T> {
 export const sessionOptions = () =>
   queryOptions({
     queryKey: ['session'],
-    queryFn: async (): Promise<Principal | null> => {
-      try {
-        return (await send<{ principal: Principal }>('/api/session')).principal;
-      } catch (e) {
-        if (e instanceof HttpError && e.status === 401) return null;
-        throw e;
-      }
-    },
+    queryFn: async (): Promise<Principal | null> =>
+      (await send<{ principal: Principal | null }>('/api/session')).principal,
     staleTime: 5 * 60_000,
   });
 

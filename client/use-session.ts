@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import {
   HttpError,
   sessionOptions,
@@ -7,31 +7,6 @@ import {
   signOut as deleteSession,
   type Principal,
 } from './api';
-
-/**
- * Whether this browser signed in (never the token: that lives only in the HttpOnly cookie).
- * Without it the client does not ask GET /api/session, whose 401 every signed-out visitor would
- * otherwise get, logged by the browser as a failed request. A cookie this browser holds without
- * the hint (site data partly cleared) only means signing in once more.
- */
-const HINT_KEY = 'peta-kolaborasi.signed-in';
-
-function readHint(): boolean {
-  try {
-    return globalThis.localStorage?.getItem(HINT_KEY) === '1';
-  } catch {
-    return false;
-  }
-}
-
-function writeHint(on: boolean): void {
-  try {
-    if (on) globalThis.localStorage?.setItem(HINT_KEY, '1');
-    else globalThis.localStorage?.removeItem(HINT_KEY);
-  } catch {
-    // storage may be unavailable (private mode): the session then lasts as long as the page
-  }
-}
 
 export interface Session {
   /** The signed-in principal; null when signed out; undefined while not known yet. */
@@ -45,31 +20,10 @@ export interface Session {
 /** The session kept by the server's cookie, as the header and the write-side pages see it. */
 export function useSession(): Session {
   const queryClient = useQueryClient();
-  const [hint, setHint] = useState(readHint);
-  useEffect(() => {
-    // Another tab signed in or out.
-    const onStorage = (e: StorageEvent) => {
-      if (e.key !== HINT_KEY) return;
-      setHint(readHint());
-      void queryClient.invalidateQueries({ queryKey: sessionOptions().queryKey });
-    };
-    window.addEventListener('storage', onStorage);
-    return () => window.removeEventListener('storage', onStorage);
-  }, [queryClient]);
-
-  const query = useQuery({ ...sessionOptions(), enabled: hint });
-  const principal = hint ? query.data : null;
-  useEffect(() => {
-    if (query.data === null && hint) {
-      writeHint(false);
-      setHint(false);
-    }
-  }, [query.data, hint]);
+  const principal = useQuery(sessionOptions()).data;
 
   const remember = useCallback(
     (p: Principal | null) => {
-      writeHint(p !== null);
-      setHint(p !== null);
       queryClient.setQueryData(sessionOptions().queryKey, p);
       // Whatever the previous principal could see is not the next one's.
       queryClient.removeQueries({ queryKey: ['batches'] });

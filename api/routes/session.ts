@@ -29,10 +29,10 @@ export const session = new Hono<AppEnv>()
     await next();
     c.header('Cache-Control', 'private, no-store');
   })
+  // Signed out is an answer, not an error: `{ principal: null }`.
   .get('/', (c) => {
     const p = c.var.principal;
-    if (!p) throw new ApiError(401, 'unauthenticated', 'Not signed in.');
-    return c.json(describe(p, orgName(c.var.state.ctx, p)));
+    return c.json(p ? describe(p, orgName(c.var.state.ctx, p)) : { principal: null });
   })
   .post('/', validate('json', SignIn), async (c) => {
     const p = c.var.auth.fromToken(c.req.valid('json').token.trim());
