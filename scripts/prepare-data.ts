@@ -140,7 +140,9 @@ export async function ensureLiveDatabase(
   }
   rmSync(`${livePath}.wal`, { force: true });
   copyInto(demoPath, livePath);
-  log(`[data] refreshed ${path.relative(ROOT, livePath)} from the new demo build (it held no writes)`);
+  log(
+    `[data] refreshed ${path.relative(ROOT, livePath)} from the new demo build (it held no writes)`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

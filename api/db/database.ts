@@ -80,9 +80,10 @@ function readerOf(conn: DuckDBConnection): Reader {
 function appendValue(appender: DuckDBAppender, value: DuckDBValue): void {
   if (value === null || value === undefined) appender.appendNull();
   else if (typeof value === 'string') appender.appendVarchar(value);
-  else if (typeof value === 'number')
-    Number.isInteger(value) ? appender.appendBigInt(BigInt(value)) : appender.appendDouble(value);
-  else if (typeof value === 'bigint') appender.appendBigInt(value);
+  else if (typeof value === 'number') {
+    if (Number.isInteger(value)) appender.appendBigInt(BigInt(value));
+    else appender.appendDouble(value);
+  } else if (typeof value === 'bigint') appender.appendBigInt(value);
   else if (typeof value === 'boolean') appender.appendBoolean(value);
   else appender.appendValue(value);
 }

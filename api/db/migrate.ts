@@ -77,7 +77,9 @@ export async function migrate(
       await conn.run('COMMIT');
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => {});
-      throw new Error(`migration ${m.version}-${m.name} failed: ${(err as Error).message}`);
+      throw new Error(`migration ${m.version}-${m.name} failed: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
   return pending;

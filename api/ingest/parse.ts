@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { ApiError } from '../errors';
@@ -41,7 +42,7 @@ export function tooLarge(): ApiError {
 /** Counts and hashes the body as it streams, and stops it past the byte limit. */
 function metered(body: ReadableStream<Uint8Array>, hash: ReturnType<typeof createHash>): Readable {
   let bytes = 0;
-  const source = Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const source = Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
   return Readable.from(
     (async function* () {
       for await (const chunk of source as AsyncIterable<Buffer>) {

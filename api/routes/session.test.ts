@@ -139,7 +139,7 @@ describe('a signed-in browser', () => {
     expect(await me.json()).toMatchObject({
       principal: { role: 'aggregator', org: 'act', label: 'ACT desk' },
     });
-    for (const headers of [{}, { Cookie: 'pk_session=forged' }]) {
+    for (const headers of [{}, { Cookie: 'pk_session=forged' }] as Record<string, string>[]) {
       const anonymous = await env.app.request('/api/session', { headers });
       expect(anonymous.status).toBe(200);
       expect(await anonymous.json()).toEqual({ principal: null });
