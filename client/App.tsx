@@ -132,7 +132,12 @@ export function App() {
           <main className="doc-main">{page}</main>
         </Suspense>
       ) : (
-        <Dashboard view={view} setView={setView} lang={lang} />
+        <Dashboard
+          view={view}
+          setView={setView}
+          lang={lang}
+          principal={session.known ? (principal ?? null) : undefined}
+        />
       )}
     </div>
   );

@@ -13,6 +13,25 @@ export type { AreaDetail, ChoroplethRow, GapRow, Meta, Summary, TimePoint };
 export type Boundaries = FeatureCollection<Polygon | MultiPolygon, { code: string; name: string }>;
 export type Institutions = FeatureCollection<Point, Omit<InstitutionRow, 'lon' | 'lat'>>;
 
+export const RECORD_STATUSES = [
+  'submitted',
+  'verified_kelurahan',
+  'verified',
+  'rejected',
+  'returned',
+] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
+
+/**
+ * The records a planner's "include unverified" view counts: everything still in the pipeline and
+ * the verified ones; rejected and returned records stay out.
+ */
+export const UNVERIFIED_VIEW_STATUSES: readonly RecordStatus[] = [
+  'submitted',
+  'verified_kelurahan',
+  'verified',
+];
+
 /** The filters every data request carries (dates already resolved against the data's extent). */
 export interface QueryFilters {
   from: string;
@@ -20,11 +39,41 @@ export interface QueryFilters {
   aid: readonly AidKey[];
   aggregator: readonly string[];
   recipient: readonly string[];
+  /**
+   * Record states to count; empty asks for the public figures (verified only). Anything else is
+   * answered to planners and admins only, from their session cookie.
+   */
+  status: readonly RecordStatus[];
+}
+
+/**
+ * Whether a data query asked for more than the public figures: its answer belongs to the caller
+ * who asked (the server sends it `private, no-store`) and goes when that caller signs out.
+ */
+export function asksUnverified(queryKey: readonly unknown[]): boolean {
+  return queryKey.some(
+    (part) =>
+      typeof part === 'object' &&
+      part !== null &&
+      Array.isArray((part as Partial<QueryFilters>).status) &&
+      (part as QueryFilters).status.length > 0,
+  );
+}
+
+/** An answer other than the one expected, with its status and error code (if JSON). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: ${res.status}`);
+  if (!res.ok) throw new HttpError(res.status, undefined, `${url}: ${res.status}`);
   return (await res.json()) as T;
 }
 
@@ -40,9 +89,19 @@ export function queryString(
     if (f.aid.length) p.set('aid_type', f.aid.join(','));
     if (f.aggregator.length) p.set('aggregator', f.aggregator.join(','));
     if (f.recipient.length) p.set('recipient_type', f.recipient.join(','));
+    if (f.status.length) p.set('status', f.status.join(','));
   }
   for (const [k, v] of Object.entries(extra)) if (v) p.set(k, v);
   return p.toString();
+}
+
+/**
+ * Data queries retry once after a failure on the way or on the server, never after a refusal
+ * (4xx): asking again would be refused again, and a 401 should fall back to the public figures
+ * at once.
+ */
+function retryUnlessRefused(failures: number, error: Error): boolean {
+  return failures < 1 && !(error instanceof HttpError && error.status < 500);
 }
 
 export const metaOptions = () =>
@@ -65,6 +124,7 @@ export const boundariesOptions = (level: string, meta: Meta | undefined) => {
 
 export const choroplethOptions = (level: string, f: QueryFilters, parent?: string) =>
   queryOptions({
+    retry: retryUnlessRefused,
     queryKey: ['choropleth', level, f, parent],
     queryFn: () =>
       getJson<{ rows: ChoroplethRow[] }>(`/api/choropleth?${queryString(f, { level, parent })}`),
@@ -73,6 +133,7 @@ export const choroplethOptions = (level: string, f: QueryFilters, parent?: strin
 /** The most underserved regions of a level (inside `parent`), largest gap first. */
 export const gapsOptions = (level: string, f: QueryFilters, limit: number, parent?: string) =>
   queryOptions({
+    retry: retryUnlessRefused,
     queryKey: ['gaps', level, f, limit, parent],
     queryFn: () =>
       getJson<{ rows: GapRow[]; total: number }>(
@@ -82,6 +143,7 @@ export const gapsOptions = (level: string, f: QueryFilters, limit: number, paren
 
 export const summaryOptions = (f: QueryFilters, area?: string) =>
   queryOptions({
+    retry: retryUnlessRefused,
     queryKey: ['summary', f, area],
     queryFn: () => getJson<Summary>(`/api/summary?${queryString(f, { area })}`),
   });
@@ -89,6 +151,7 @@ export const summaryOptions = (f: QueryFilters, area?: string) =>
 /** The whole period's daily series (the chart shows the selected range inside it). */
 export const timeseriesOptions = (f: Omit<QueryFilters, 'from' | 'to'>, area?: string) =>
   queryOptions({
+    retry: retryUnlessRefused,
     queryKey: ['timeseries', f, area],
     queryFn: () =>
       getJson<{ series: TimePoint[] }>(
@@ -96,6 +159,7 @@ export const timeseriesOptions = (f: Omit<QueryFilters, 'from' | 'to'>, area?: s
           aid_type: f.aid.join(','),
           aggregator: f.aggregator.join(','),
           recipient_type: f.recipient.join(','),
+          status: f.status.join(','),
           area,
         })}`,
       ),
@@ -103,12 +167,14 @@ export const timeseriesOptions = (f: Omit<QueryFilters, 'from' | 'to'>, area?: s
 
 export const areaOptions = (code: string, f: QueryFilters) =>
   queryOptions({
+    retry: retryUnlessRefused,
     queryKey: ['area', code, f],
     queryFn: () => getJson<AreaDetail>(`/api/areas/${code}?${queryString(f)}`),
   });
 
 export const institutionsOptions = (f: QueryFilters, types: readonly string[], area?: string) =>
   queryOptions({
+    retry: retryUnlessRefused,
     queryKey: ['institutions', f, types, area],
     queryFn: () =>
       getJson<Institutions>(
@@ -145,15 +211,6 @@ export interface Principal {
   kelurahan: string[];
   label: string;
 }
-
-export const RECORD_STATUSES = [
-  'submitted',
-  'verified_kelurahan',
-  'verified',
-  'rejected',
-  'returned',
-] as const;
-export type RecordStatus = (typeof RECORD_STATUSES)[number];
 
 export type PackageTotals = Record<'total' | AidKey, number>;
 
@@ -208,17 +265,6 @@ export interface BatchRow {
 }
 
 export type BatchDetail = BatchRow & { rw_codes: string[] };
-
-/** An answer other than the one expected, with its status and error code (if JSON). */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string | undefined,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 async function send<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, { cache: 'no-store', credentials: 'same-origin', ...init });

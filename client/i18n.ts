@@ -251,6 +251,15 @@ export const resources = {
         rejected: 'Ditolak',
         returned: 'Dikembalikan',
       },
+      unverified: {
+        toggle: 'Termasuk data belum diverifikasi',
+        hint: 'Hitung juga data yang diajukan dan yang baru diverifikasi kelurahan. Data yang ditolak atau dikembalikan tetap tidak dihitung. Khusus perencana dan admin.',
+        chip: 'Termasuk belum diverifikasi',
+        label: 'Angka sementara.',
+        note: 'Termasuk data yang masih diperiksa (diajukan atau baru diverifikasi kelurahan); angka publik hanya menghitung data terverifikasi.',
+        noteCount:
+          'Termasuk {{pending}} paket yang masih diperiksa; angka publik (hanya data terverifikasi): {{public}} paket.',
+      },
       panel: 'Panel',
       showPanel: 'Tampilkan panel',
       hidePanel: 'Sembunyikan panel',
@@ -509,6 +518,17 @@ export const resources = {
         verified: 'Verified',
         rejected: 'Rejected',
         returned: 'Returned',
+      },
+      unverified: {
+        toggle: 'Include unverified records',
+        hint: 'Also count records that were submitted or verified by the kelurahan only. Rejected and returned records stay out. For planners and admins.',
+        chip: 'Including unverified',
+        label: 'Provisional figures.',
+        note: 'They include records still being checked (submitted, or verified by the kelurahan only); the public figures count verified records only.',
+        noteCount_one:
+          'They include {{pending}} package still being checked; the public figure (verified records only): {{public}} packages.',
+        noteCount_other:
+          'They include {{pending}} packages still being checked; the public figure (verified records only): {{public}} packages.',
       },
       panel: 'Panel',
       showPanel: 'Show panel',

@@ -13,7 +13,7 @@ describe('view state in the URL', () => {
   it('round-trips every field', () => {
     const link =
       '?level=rw&metric=bivariate&aid=thr,sembako&agg=pmi,act&rcpt=orphanage&from=2020-05-01&to=2020-05-10' +
-      '&play=window&inst=pesantren&lang=en&area=31.71.01&sel=31.71.01.1001&lon=106.81234&lat=-6.17&z=12.5&page=methods';
+      '&play=window&inst=pesantren&rec=all&lang=en&area=31.71.01&sel=31.71.01.1001&lon=106.81234&lat=-6.17&z=12.5&page=methods';
     const state = parseViewState(link);
     expect(state).toEqual({
       level: 'rw',
@@ -25,6 +25,7 @@ describe('view state in the URL', () => {
       to: '2020-05-10',
       play: 'window',
       institutions: ['pesantren'],
+      records: 'all',
       lang: 'en',
       area: '31.71.01',
       selected: '31.71.01.1001',
@@ -40,7 +41,7 @@ describe('view state in the URL', () => {
 
   it('falls back to defaults for a malformed link', () => {
     const state = parseViewState(
-      '?level=planet&metric=%00&aid=beras,,&agg=<x>&lang=xx&area=31;drop&sel=31.71.01.1001.0011' +
+      '?level=planet&metric=%00&aid=beras,,&agg=<x>&rec=everything&lang=xx&area=31;drop&sel=31.71.01.1001.0011' +
         '&from=2020-13-45&to=yesterday&play=rewind&inst=zoo&lon=abc&lat=-6.2&z=12&page=admin',
     );
     expect(state).toEqual({
@@ -53,6 +54,7 @@ describe('view state in the URL', () => {
       to: undefined,
       play: 'cumulative',
       institutions: [],
+      records: 'verified',
       lang: undefined,
       area: undefined,
       selected: undefined,
@@ -77,6 +79,16 @@ describe('view state in the URL', () => {
     );
     // A token never travels in the URL: an unknown parameter is not kept.
     expect(serializeViewState(parseViewState('?page=signin&token=demo-act'))).not.toContain('demo');
+  });
+
+  it("keeps a planner's choice to include unverified records, and nothing else under rec", () => {
+    const link = '?level=kelurahan&metric=coverage&aid=thr&rec=all';
+    expect(parseViewState(link).records).toBe('all');
+    expect(serializeViewState(parseViewState(link))).toBe(link);
+    expect(parseViewState('?rec=verified').records).toBe('verified');
+    for (const bad of ['?rec=rejected', '?rec=ALL', '?rec=', '?rec=all,rejected'])
+      expect(parseViewState(bad).records, bad).toBe('verified');
+    expect(serializeViewState(parseViewState('?rec=rejected'))).not.toContain('rec=');
   });
 
   it('does not drill into an RW, but can select one', () => {

@@ -19,6 +19,11 @@ export const INSTITUTION_TYPE_OPTIONS = [
   'disability_home',
 ] as const;
 export const PLAY_MODES = ['cumulative', 'window'] as const;
+/**
+ * Which records the figures count: verified only (the public figures), or also those still being
+ * checked. Only planners and admins may ask for the latter; for anyone else it is ignored.
+ */
+export const RECORD_SCOPES = ['verified', 'all'] as const;
 /** The app's pages: the map, data and methods, sign in, and the aggregators' upload page. */
 export const PAGE_OPTIONS = ['map', 'methods', 'signin', 'upload'] as const;
 /** Days in the moving window of the time slider's window mode. */
@@ -29,6 +34,7 @@ export type LevelKey = (typeof LEVEL_OPTIONS)[number];
 export type AidKey = (typeof AID_TYPE_OPTIONS)[number];
 export type InstitutionKey = (typeof INSTITUTION_TYPE_OPTIONS)[number];
 export type PageKey = (typeof PAGE_OPTIONS)[number];
+export type RecordScope = (typeof RECORD_SCOPES)[number];
 
 /** Regions that can be drilled into (kota, kecamatan, kelurahan) and any region (also RW). */
 const AREA_CODE = /^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$/;
@@ -98,6 +104,7 @@ export const ViewState = z.object({
   to: isoDate,
   play: z.enum(PLAY_MODES).catch('cumulative'),
   institutions: listOf(INSTITUTION_TYPE_OPTIONS),
+  records: z.enum(RECORD_SCOPES).catch('verified'),
   lang: z.enum(['id', 'en']).optional().catch(undefined),
   /** The region drilled into (kota, kecamatan or kelurahan); the map shows its children. */
   area: z.string().regex(AREA_CODE).optional().catch(undefined),
@@ -123,6 +130,7 @@ export function parseViewState(search: string): ViewState {
     to: p.to,
     play: p.play,
     institutions: p.inst ?? '',
+    records: p.rec,
     lang: p.lang,
     area: p.area,
     selected: p.sel,
@@ -149,6 +157,7 @@ export function serializeViewState(state: ViewState): string {
   if (state.to) p.set('to', state.to);
   if (state.play !== 'cumulative') p.set('play', state.play);
   if (state.institutions.length) p.set('inst', state.institutions.join(','));
+  if (state.records !== 'verified') p.set('rec', state.records);
   if (state.lang) p.set('lang', state.lang);
   if (state.area) p.set('area', state.area);
   if (state.selected) p.set('sel', state.selected);

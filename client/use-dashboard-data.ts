@@ -1,36 +1,50 @@
-import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
 import {
   boundariesOptions,
+  HttpError,
   choroplethOptions,
   gapsOptions,
   institutionsOptions,
   metaOptions,
   summaryOptions,
   timeseriesOptions,
+  sessionOptions,
   type Boundaries,
   type ChoroplethRow,
+  type Principal,
   type QueryFilters,
 } from './api';
+import { statusesFor } from './record-scope';
 import { ancestry, childLevel, effectiveRange, levelOfArea, type ViewState } from './url-state';
 
 /** Rows of the most-underserved table. */
 export const GAP_ROWS = 25;
-const NO_FILTERS: QueryFilters = { from: '', to: '', aid: [], aggregator: [], recipient: [] };
+const NO_FILTERS: QueryFilters = {
+  from: '',
+  to: '',
+  aid: [],
+  aggregator: [],
+  recipient: [],
+  status: [],
+};
 
 /**
  * Everything the dashboard shows for a view: the server's lists, the resolved filters, the
  * geometry of the level shown and the answers to the view's questions. Data queries wait for
  * /api/meta (the date extent and the known slugs); answers of the previous view stay on screen
- * while the next load.
+ * while the next load. `principal` is the signed-in caller (null signed out, undefined not known
+ * yet): only planners and admins get figures with unverified records.
  */
-export function useDashboardData(view: ViewState) {
+export function useDashboardData(view: ViewState, principal: Principal | null | undefined) {
+  const queryClient = useQueryClient();
   const meta = useQuery(metaOptions());
+  const status = statusesFor(view.records, principal);
   const extent = meta.data?.date_extent;
   const range = useMemo(() => (extent ? effectiveRange(view, extent) : null), [view, extent]);
   // Unknown slugs from a link are dropped rather than sent.
   const filters = useMemo((): QueryFilters | null => {
-    if (!meta.data || !range) return null;
+    if (!meta.data || !range || !status) return null;
     const aggregators = new Set<string>(meta.data.aggregators.map((a) => a.slug));
     const recipients = new Set<string>(meta.data.recipient_types.map((r) => r.slug));
     return {
@@ -38,8 +52,10 @@ export function useDashboardData(view: ViewState) {
       aid: view.aid,
       aggregator: view.aggregator.filter((a) => aggregators.has(a)),
       recipient: view.recipient.filter((r) => recipients.has(r)),
+      status,
     };
-  }, [meta.data, range, view.aid, view.aggregator, view.recipient]);
+  }, [meta.data, range, status, view.aid, view.aggregator, view.recipient]);
+  const unverified = (filters?.status.length ?? 0) > 0;
   const level = view.area ? childLevel(levelOfArea(view.area)) : view.level;
 
   // The regions above the area, with their geometry (for names and to fly back to them).
@@ -90,6 +106,21 @@ export function useDashboardData(view: ViewState) {
     enabled: ready && view.institutions.length > 0,
     placeholderData: keepPreviousData,
   });
+  // With unverified records, the public figures too: the page says how much is still checked.
+  const publicSummary = useQuery({
+    ...summaryOptions({ ...f, status: [] }, area),
+    enabled: ready && unverified,
+  });
+
+  // Refused figures with unverified records mean the session ended (or lost its role): ask who
+  // is signed in again, and the page falls back to the public figures.
+  const refused = [choropleth, summary, series, gaps, institutions].some(
+    (q) => q.error instanceof HttpError && (q.error.status === 401 || q.error.status === 403),
+  );
+  useEffect(() => {
+    if (refused && unverified)
+      void queryClient.invalidateQueries({ queryKey: sessionOptions().queryKey });
+  }, [refused, unverified, queryClient]);
 
   // Only the regions inside the area; the collection stays the same object while the geometry
   // does, so deck.gl does not re-tessellate on filter changes.
@@ -116,6 +147,8 @@ export function useDashboardData(view: ViewState) {
     choropleth,
     rows,
     summary,
+    publicSummary,
+    unverified,
     series,
     gaps,
     institutions,

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import {
+  asksUnverified,
   HttpError,
   sessionOptions,
   signIn as postSession,
@@ -11,6 +12,8 @@ import {
 export interface Session {
   /** The signed-in principal; null when signed out; undefined while not known yet. */
   principal: Principal | null | undefined;
+  /** Whether the server answered who is signed in (false while asking; true after a failure). */
+  known: boolean;
   signIn: (token: string) => Promise<Principal>;
   signOut: () => Promise<void>;
   /** The server answered 401 to a signed-in request: forget the session. */
@@ -20,13 +23,15 @@ export interface Session {
 /** The session kept by the server's cookie, as the header and the write-side pages see it. */
 export function useSession(): Session {
   const queryClient = useQueryClient();
-  const principal = useQuery(sessionOptions()).data;
+  const session = useQuery(sessionOptions());
+  const principal = session.data;
 
   const remember = useCallback(
     (p: Principal | null) => {
       queryClient.setQueryData(sessionOptions().queryKey, p);
       // Whatever the previous principal could see is not the next one's.
       queryClient.removeQueries({ queryKey: ['batches'] });
+      queryClient.removeQueries({ predicate: (q) => asksUnverified(q.queryKey) });
     },
     [queryClient],
   );
@@ -48,7 +53,7 @@ export function useSession(): Session {
     remember(null);
   }, [remember]);
   const expire = useCallback(() => remember(null), [remember]);
-  return { principal, signIn, signOut, expire };
+  return { principal, known: !session.isPending, signIn, signOut, expire };
 }
 
 /** "Aksi Cepat Tanggap (Agregator)", or the role alone for province staff. */

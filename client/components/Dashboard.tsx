@@ -3,7 +3,7 @@ import { bbox } from '@turf/turf';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MapRef } from 'react-map-gl/maplibre';
-import type { ChoroplethRow } from '../api';
+import type { ChoroplethRow, Principal } from '../api';
 import { aidLabels, shownAidTypes } from '../aid-types';
 import { bivariateClasses, legendBins, metricValue } from '../colour';
 import type { Language } from '../i18n';
@@ -13,6 +13,7 @@ import {
   selectionOf,
   type InstitutionFeature,
 } from '../layers';
+import { canSeeUnverified } from '../record-scope';
 import { describeInstitution, describeRegion } from '../tooltip';
 import { useDashboardData } from '../use-dashboard-data';
 import { usePhone } from '../use-phone';
@@ -24,22 +25,28 @@ import { DailyChart } from './DailyChart';
 import { ExportLinks } from './ExportLinks';
 import { ActiveFilters, Filters } from './Filters';
 import { GapsTable } from './GapsTable';
-import { KpiStrip } from './KpiStrip';
+import { KpiStrip, UnverifiedNote } from './KpiStrip';
 import { Legend } from './Legend';
 import { JAKARTA_BOUNDS, MapView } from './MapView';
 import { TimeControl } from './TimeControl';
 
 type Bounds = [number, number, number, number];
 
-/** The map page: KPIs, filters, the map with its legend, and the side panel (a sheet on phones). */
+/**
+ * The map page: KPIs, filters, the map with its legend, and the side panel (a sheet on phones).
+ * `principal` is who is signed in (undefined while not known): planners may include records
+ * that are not verified yet.
+ */
 export function Dashboard({
   view,
   setView,
   lang,
+  principal,
 }: {
   view: ViewState;
   setView: UpdateView;
   lang: Language;
+  principal: Principal | null | undefined;
 }) {
   const { t } = useTranslation();
   const phone = usePhone();
@@ -47,7 +54,7 @@ export function Dashboard({
   const [sheetOpen, setSheetOpen] = useState(false);
   const mapRef = useRef<MapRef>(null);
   const mainRef = useRef<HTMLElement>(null);
-  const data = useDashboardData(view);
+  const data = useDashboardData(view, principal);
   const { meta, range, filters, level, shown, rows, choropleth } = data;
 
   // The selection counts once it is found among the regions shown (or is the area opened);
@@ -191,13 +198,20 @@ export function Dashboard({
     lang,
     range: range ?? { from: '', to: '' },
     setView,
+    planner: canSeeUnverified(principal),
   };
   const scope = data.crumbs.at(-1)?.feature?.properties.name ?? t('city');
 
   return (
     <>
       <div className="top">
-        <KpiStrip summary={data.summary.data} scope={scope} />
+        <KpiStrip summary={data.summary.data} scope={scope} unverified={data.unverified} />
+        {data.unverified && (
+          <UnverifiedNote
+            summary={data.summary.isPlaceholderData ? undefined : data.summary.data}
+            publicSummary={data.publicSummary.data}
+          />
+        )}
         <details
           className="filters"
           open={filtersOpen}

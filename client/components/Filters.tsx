@@ -19,13 +19,15 @@ interface Props {
   lang: Language;
   range: DateExtent;
   setView: UpdateView;
+  /** The caller may include unverified records (a planner or admin). */
+  planner: boolean;
 }
 
 const toggle = <T,>(list: readonly T[], value: T): T[] =>
   list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
 
 /** Level, measure and the filters that narrow every number on the page. */
-export function Filters({ view, level, meta, lang, setView }: Props) {
+export function Filters({ view, level, meta, lang, setView, planner }: Props) {
   const { t } = useTranslation();
   const aggregators = meta?.aggregators ?? [];
   const recipients = meta?.recipient_types ?? [];
@@ -94,6 +96,18 @@ export function Filters({ view, level, meta, lang, setView }: Props) {
           .map((r) => ({ value: r.slug, label: r.name[lang] }))}
         onAdd={(slug) => setView({ recipient: [...view.recipient, slug].sort() })}
       />
+      {planner && (
+        <label className="unverified-toggle" title={t('unverified.hint')}>
+          <input
+            type="checkbox"
+            role="switch"
+            data-testid="include-unverified"
+            checked={view.records === 'all'}
+            onChange={(e) => setView({ records: e.target.checked ? 'all' : 'verified' })}
+          />
+          {t('unverified.toggle')}
+        </label>
+      )}
     </section>
   );
 }
@@ -133,10 +147,19 @@ function AddSelect({
 }
 
 /** Every filter that narrows the data, as a chip that removes it. */
-export function ActiveFilters({ view, meta, lang, range, setView }: Props) {
+export function ActiveFilters({ view, meta, lang, range, setView, planner }: Props) {
   const { t } = useTranslation();
   const extent = meta?.date_extent;
-  const chips: { key: string; label: string; remove: Partial<ViewState> }[] = [];
+  const chips: { key: string; label: string; remove: Partial<ViewState>; className?: string }[] =
+    [];
+  // First, and marked: these figures are not the public ones.
+  if (planner && view.records === 'all')
+    chips.push({
+      key: 'records',
+      label: t('unverified.chip'),
+      remove: { records: 'verified' },
+      className: 'unverified',
+    });
   if (extent && (range.from !== extent.from || range.to !== extent.to))
     chips.push({
       key: 'dates',
@@ -171,8 +194,9 @@ export function ActiveFilters({ view, meta, lang, range, setView }: Props) {
         <li key={c.key}>
           <button
             type="button"
-            className="chip on removable"
+            className={c.className ? `chip on removable ${c.className}` : 'chip on removable'}
             aria-label={t('removeFilter', { name: c.label })}
+            data-testid={`filter-chip-${c.key}`}
             onClick={() => setView(c.remove)}
           >
             {c.label} <span aria-hidden="true">×</span>
@@ -192,6 +216,7 @@ export function ActiveFilters({ view, meta, lang, range, setView }: Props) {
                 from: undefined,
                 to: undefined,
                 play: 'cumulative',
+                records: 'verified',
               })
             }
           >
