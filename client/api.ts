@@ -210,6 +210,8 @@ export interface Principal {
   org_name: string | null;
   kelurahan: string[];
   label: string;
+  /** Planners and admins: the dates of every record, verified or not. */
+  records_extent?: { from: string; to: string };
 }
 
 export type PackageTotals = Record<'total' | AidKey, number>;

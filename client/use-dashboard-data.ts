@@ -40,7 +40,8 @@ export function useDashboardData(view: ViewState, principal: Principal | null | 
   const queryClient = useQueryClient();
   const meta = useQuery(metaOptions());
   const status = statusesFor(view.records, principal);
-  const extent = meta.data?.date_extent;
+  // With unverified records the window spans every record's dates (the session names them).
+  const extent = (status?.length ? principal?.records_extent : null) ?? meta.data?.date_extent;
   const range = useMemo(() => (extent ? effectiveRange(view, extent) : null), [view, extent]);
   // Unknown slugs from a link are dropped rather than sent.
   const filters = useMemo((): QueryFilters | null => {
@@ -139,6 +140,7 @@ export function useDashboardData(view: ViewState, principal: Principal | null | 
 
   return {
     meta,
+    extent,
     range,
     filters,
     level,

@@ -217,3 +217,27 @@ describe('a signed-in browser', () => {
     expect(reloaded.fromSession(value(ended))).toBeNull();
   });
 });
+
+describe('what a session tells the browser', () => {
+  it("gives planners every record's dates, which follow an upload at once", async () => {
+    const me = async (token: string) =>
+      (
+        (await (
+          await env.app.request('/api/session', { headers: { Authorization: `Bearer ${token}` } })
+        ).json()) as { principal: { records_extent?: { from: string; to: string } } }
+      ).principal;
+    expect((await me(tokens.act)).records_extent).toBeUndefined();
+    const before = (await me(tokens.planner)).records_extent!;
+    expect(before.to < '2021-03-01').toBe(true);
+    const res = await env.app.request('/api/distributions', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${tokens.act}`, 'Content-Type': 'text/csv' },
+      body: 'external_id,date,aid_type,quantity,recipient_type,rw_code\nLATE-1,2021-03-01,sembako,5,community,31.71.01.1001.001\n',
+    });
+    expect(res.status, await res.text()).toBe(201);
+    expect((await me(tokens.planner)).records_extent).toEqual({
+      from: before.from,
+      to: '2021-03-01',
+    });
+  });
+});

@@ -4,21 +4,26 @@ import { z } from 'zod';
 import { SESSION_COOKIE } from '../auth/middleware';
 import type { Principal } from '../auth/principal';
 import { SESSION_TTL_MS } from '../auth/auth';
+import type { DataContext } from '../context';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { validate } from '../validate';
 
 const SignIn = z.object({ token: z.string().min(1).max(200) });
 
-/** What the browser may know about its caller (never the token). */
-function describe(p: Principal, orgName: string | null) {
+/**
+ * What the browser may know about its caller (never the token). Planners and admins also get the
+ * dates of every record, verified or not: the window of their figures with unverified records.
+ */
+function describe(p: Principal, ctx: DataContext) {
   return {
     principal: {
       role: p.role,
       org: p.org,
-      org_name: orgName,
+      org_name: p.org ? (ctx.aggregatorNames.get(p.org) ?? p.org) : null,
       kelurahan: p.kelurahan,
       label: p.label,
+      ...(p.role === 'planner' || p.role === 'admin' ? { records_extent: ctx.fullExtent } : {}),
     },
   };
 }
@@ -32,7 +37,7 @@ export const session = new Hono<AppEnv>()
   // Signed out is an answer, not an error: `{ principal: null }`.
   .get('/', (c) => {
     const p = c.var.principal;
-    return c.json(p ? describe(p, orgName(c.var.state.ctx, p)) : { principal: null });
+    return c.json(p ? describe(p, c.var.state.ctx) : { principal: null });
   })
   .post('/', validate('json', SignIn), async (c) => {
     const p = c.var.auth.fromToken(c.req.valid('json').token.trim());
@@ -52,7 +57,7 @@ export const session = new Hono<AppEnv>()
       secure: new URL(c.req.url).protocol === 'https:' || process.env.NODE_ENV === 'production',
       maxAge: SESSION_TTL_MS / 1000,
     });
-    return c.json(describe(p, orgName(c.var.state.ctx, p)));
+    return c.json(describe(p, c.var.state.ctx));
   })
   .delete('/', async (c) => {
     const cookie = getCookie(c, SESSION_COOKIE);
@@ -60,10 +65,3 @@ export const session = new Hono<AppEnv>()
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   });
-
-function orgName(
-  ctx: { aggregatorNames: ReadonlyMap<string, string> },
-  p: Principal,
-): string | null {
-  return p.org ? (ctx.aggregatorNames.get(p.org) ?? p.org) : null;
-}

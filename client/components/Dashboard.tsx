@@ -197,6 +197,7 @@ export function Dashboard({
     meta: meta.data,
     lang,
     range: range ?? { from: '', to: '' },
+    extent: data.extent,
     setView,
     planner: canSeeUnverified(principal),
   };
@@ -219,13 +220,8 @@ export function Dashboard({
         >
           <summary>{t('filters')}</summary>
           <Filters {...filterProps} />
-          {meta.data && range && (
-            <TimeControl
-              view={view}
-              extent={meta.data.date_extent}
-              range={range}
-              setView={setView}
-            />
+          {data.extent && range && (
+            <TimeControl view={view} extent={data.extent} range={range} setView={setView} />
           )}
         </details>
         <ActiveFilters {...filterProps} />

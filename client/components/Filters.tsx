@@ -18,6 +18,8 @@ interface Props {
   meta: Meta | undefined;
   lang: Language;
   range: DateExtent;
+  /** The dates the data spans (every record's for a planner with unverified records). */
+  extent: DateExtent | undefined;
   setView: UpdateView;
   /** The caller may include unverified records (a planner or admin). */
   planner: boolean;
@@ -147,9 +149,8 @@ function AddSelect({
 }
 
 /** Every filter that narrows the data, as a chip that removes it. */
-export function ActiveFilters({ view, meta, lang, range, setView, planner }: Props) {
+export function ActiveFilters({ view, meta, lang, range, extent, setView, planner }: Props) {
   const { t } = useTranslation();
-  const extent = meta?.date_extent;
   const chips: { key: string; label: string; remove: Partial<ViewState>; className?: string }[] =
     [];
   // First, and marked: these figures are not the public ones.
