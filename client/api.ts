@@ -234,6 +234,8 @@ export interface UploadReceipt {
   packages: PackageTotals;
   rws: number;
   kelurahan: number;
+  /** Points inside a kelurahan but outside all of its RW polygons (recorded at the kelurahan). */
+  kelurahan_only: number;
   received_at: string;
 }
 

@@ -201,6 +201,8 @@ export const resources = {
           packages: 'Paket',
           rws: 'RW',
           kelurahan: 'Kelurahan',
+          kelurahanOnly:
+            '{{count, number}} titik berada di kelurahan tetapi di luar semua poligon RW: dicatat pada kelurahannya saja.',
           byType: 'Paket menurut jenis bantuan',
         },
         errors: {
@@ -464,6 +466,10 @@ export const resources = {
           packages: 'Packages',
           rws: 'RWs',
           kelurahan: 'Kelurahan',
+          kelurahanOnly_one:
+            '{{count, number}} point lies in a kelurahan but outside all its RW polygons: recorded at the kelurahan only.',
+          kelurahanOnly_other:
+            '{{count, number}} points lie in a kelurahan but outside all its RW polygons: recorded at the kelurahan only.',
           byType: 'Packages by aid type',
         },
         errors: {

@@ -23,6 +23,8 @@ export interface BatchReceipt {
   packages: Record<'total' | AidType, number>;
   rws: number;
   kelurahan: number;
+  /** Points inside a kelurahan but outside all of its RW polygons (recorded at the kelurahan). */
+  kelurahan_only: number;
   received_at: string;
   status: 'submitted';
 }
@@ -193,6 +195,7 @@ export async function commitBatch(
           packages: packagesOf([]),
           rws: 0,
           kelurahan: 0,
+          kelurahan_only: 0,
           received_at: receivedAt,
           status: 'submitted',
         };
@@ -289,6 +292,7 @@ export async function commitBatch(
         packages: packagesOf(fresh),
         rws: new Set(fresh.map((r) => r.rw_code).filter((c) => c !== null)).size,
         kelurahan: new Set(fresh.map((r) => r.kelurahan_code)).size,
+        kelurahan_only: fresh.filter((r) => r.location_kind === 'kelurahan_only').length,
         received_at: receivedAt,
         status: 'submitted',
       };

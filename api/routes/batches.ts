@@ -22,6 +22,8 @@ export interface BatchRow {
   packages: Record<'total' | AidType, number>;
   rws: number;
   kelurahan: number;
+  /** Records placed by a point inside a kelurahan but outside all of its RW polygons. */
+  kelurahan_only: number;
 }
 
 /** Which batches a caller may see, in the query itself: another aggregator's are simply absent. */
@@ -53,6 +55,7 @@ async function queryBatches(
            b.submitted_by, b.rows, b.accepted, b.already_received,
            [${statusColumns}] AS by_status, [${packageColumns}] AS packages,
            count(DISTINCT d.rw_code)::INTEGER AS rws, count(DISTINCT d.kelurahan_code)::INTEGER AS kelurahan,
+           count(*) FILTER (d.location_kind = 'kelurahan_only')::INTEGER AS kelurahan_only,
            list_sort(list_distinct(list(d.rw_code))) AS rw_codes
     FROM b JOIN distributions d USING (batch_id)
     GROUP BY ALL
@@ -80,6 +83,7 @@ async function queryBatches(
       packages: { total: packages.reduce((s, n) => s + n, 0), ...byType },
       rws: Number(r.rws),
       kelurahan: Number(r.kelurahan),
+      kelurahan_only: Number(r.kelurahan_only),
       rw_codes: (r.rw_codes as (string | null)[]).filter((c): c is string => c !== null),
     };
   });

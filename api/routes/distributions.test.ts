@@ -1193,4 +1193,46 @@ describe('read-your-writes on the demo dataset (real geography)', () => {
       expect(publicAfter[i]!.headers.get('ETag'), p).toBe(publicBefore[i]!.headers.get('ETag'));
     });
   });
+
+  it('keeps a point outside every RW polygon at its kelurahan, marked, and counts it there', async () => {
+    // Reclaimed land in Kamal Muara (Penjaringan) that the 2014–15 RW survey does not cover.
+    const row: Row = {
+      external_id: 'DEMO-KEL-1',
+      date: '2020-05-13',
+      aid_type: 'sembako',
+      quantity: 7,
+      recipient_type: 'community',
+      lon: 106.734072,
+      lat: -6.086886,
+    };
+    const kelurahan = async () =>
+      (
+        await getJson<{ rows: { code: string; packages: number }[] }>(
+          demo.app,
+          '/api/choropleth?level=kelurahan&parent=31.72.01&status=submitted',
+          { headers: { Authorization: 'Bearer demo-planner' } },
+        )
+      ).body.rows.find((k) => k.code === '31.72.01.1002')!.packages;
+    const before = await kelurahan();
+    const r = await send(demo.app, csv([row]), { token: 'demo-act' });
+    expect(r.status, r.text).toBe(201);
+    const receipt = JSON.parse(r.text) as { batch_id: string; kelurahan_only: number; rws: number };
+    expect(receipt).toMatchObject({ kelurahan_only: 1, rws: 0 });
+    const [stored] = await demo.db.read((db) =>
+      db.rows(sql`SELECT rw_code, kelurahan_code, location_kind FROM distributions
+                  WHERE external_id = 'DEMO-KEL-1'`),
+    );
+    expect(stored).toEqual({
+      rw_code: null,
+      kelurahan_code: '31.72.01.1002',
+      location_kind: 'kelurahan_only',
+    });
+    expect(await kelurahan()).toBe(before + 7);
+    const batch = await getJson<{ kelurahan_only: number; rw_codes: string[] }>(
+      demo.app,
+      `/api/batches/${receipt.batch_id}`,
+      { headers: { Authorization: 'Bearer demo-act' } },
+    );
+    expect(batch.body).toMatchObject({ kelurahan_only: 1, rw_codes: [] });
+  });
 });

@@ -63,6 +63,11 @@ export function Receipt({
           <dd>{n(receipt.kelurahan)}</dd>
         </div>
       </dl>
+      {receipt.kelurahan_only > 0 && (
+        <p className="muted" data-testid="receipt-kelurahan-only">
+          {t('upload.receipt.kelurahanOnly', { count: receipt.kelurahan_only })}
+        </p>
+      )}
       <h4>{t('upload.receipt.byType')}</h4>
       <ul className="bars">
         {AID_TYPE_OPTIONS.map((a) => (
