@@ -116,9 +116,9 @@ export async function buildDatabase(
         ) d
         JOIN regions r ON r.code = d.rw_code AND r.level = 'rw'
         ORDER BY d.date, d.id;
-        -- The generator's daily batches per aggregator, as if each had been uploaded that evening.
+        -- The generator's daily batches per aggregator, as if each had been uploaded that evening (18:00 WIB).
         INSERT INTO batches
-        SELECT batch_id, any_value(aggregator), 'seed', (min(date) + INTERVAL 18 HOUR)::TIMESTAMPTZ, 'seed',
+        SELECT batch_id, any_value(aggregator), 'seed', (strftime(min(date), '%Y-%m-%d') || ' 18:00:00+07')::TIMESTAMPTZ, 'seed',
                count(*), count(*), 0, NULL
         FROM distributions GROUP BY batch_id;
       `);

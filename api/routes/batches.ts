@@ -51,7 +51,7 @@ async function queryBatches(
       SELECT * FROM batches b WHERE ${scopeOf(p)} AND ${where}
       ORDER BY received_at DESC, batch_id LIMIT ${limit}
     )
-    SELECT b.batch_id, b.aggregator::VARCHAR AS aggregator, b.source, b.received_at::VARCHAR AS received_at,
+    SELECT b.batch_id, b.aggregator::VARCHAR AS aggregator, b.source, epoch_ms(b.received_at)::DOUBLE AS received_at,
            b.submitted_by, b.rows, b.accepted, b.already_received,
            [${statusColumns}] AS by_status, [${packageColumns}] AS packages,
            count(DISTINCT d.rw_code)::INTEGER AS rws, count(DISTINCT d.kelurahan_code)::INTEGER AS kelurahan,
@@ -71,7 +71,7 @@ async function queryBatches(
       batch_id: String(r.batch_id),
       aggregator: String(r.aggregator),
       source: r.source as 'seed' | 'upload',
-      received_at: new Date(String(r.received_at)).toISOString(),
+      received_at: new Date(Number(r.received_at)).toISOString(),
       submitted_by: String(r.submitted_by),
       rows: Number(r.rows),
       accepted: Number(r.accepted),

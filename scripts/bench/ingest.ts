@@ -6,8 +6,10 @@
  * RW choropleth latency while batches stream in against idle. Then the same stages in process,
  * timed one by one, so a missed goal says where the time goes.
  *
- * BENCH_INGEST_BATCHES (default 5) batches are timed; BENCH_INGEST_PROFILE=0 skips the breakdown;
- * BENCH_INGEST_TRACE=1 prints every SQL statement of each profiled commit.
+ * BENCH_INGEST_BATCHES (default 5) batches are timed. BENCH_INGEST_HTTP=0 skips the server part,
+ * BENCH_INGEST_PROFILE=0 the breakdown; BENCH_INGEST_TRACE=1 prints every statement of each
+ * profiled commit; BENCH_INGEST_EXPLAIN=1 runs the heavy statements of one more commit as
+ * EXPLAIN ANALYZE (which executes them) and prints their plans.
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -19,7 +21,7 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import { demoPrincipals } from '../../api/auth/demo';
 import { openDatabase, type Database, type Tx } from '../../api/db/database';
 import { migrate } from '../../api/db/migrate';
-import type { Sql } from '../../api/db/sql';
+import { Sql } from '../../api/db/sql';
 import { loadDeps } from '../../api/deps';
 import { AGGREGATORS, AID_TYPES } from '../../api/domain';
 import type { Locator } from '../../api/geo/locate';
@@ -341,7 +343,7 @@ class Book {
 }
 
 /** Times every statement of each write unit, its BEGIN/COMMIT and its publish step. */
-function timedDatabase(db: Database, book: Book): Database {
+function timedDatabase(db: Database, book: Book, plans?: Map<string, string>): Database {
   let unit = 0;
   const label = (q: Sql) =>
     q.text
@@ -350,7 +352,16 @@ function timedDatabase(db: Database, book: Book): Database {
       .replace(/\(\s*\$?\d+\s*\)/g, '')
       .slice(0, 64);
   const timedTx = (tx: Tx, n: number): Tx => ({
-    run: (q) => book.time(`unit ${n} sql: ${label(q)}`, () => tx.run(q)),
+    run: (q) =>
+      book.time(`unit ${n} sql: ${label(q)}`, async () => {
+        // With a plan book, the heavy statements run as EXPLAIN ANALYZE (which executes them).
+        if (plans && /^\s*(INSERT INTO (households|distributions)|MERGE)/.test(q.text)) {
+          const rows = await tx.rows<{ explain_value: string }>(
+            new Sql(`EXPLAIN ANALYZE ${q.text}`, q.values),
+          );
+          plans.set(label(q), rows.map((r) => r.explain_value).join('\n'));
+        } else await tx.run(q);
+      }),
     rows: (q) => book.time(`unit ${n} sql: ${label(q)}`, () => tx.rows(q)),
     one: (q) => book.time(`unit ${n} sql: ${label(q)}`, () => tx.one(q)),
     chunks: (q, onChunk) => tx.chunks(q, onChunk),
@@ -418,12 +429,14 @@ async function profile(random: Random, points: Point[], dir: string) {
   const deps = await loadDeps(raw);
   const principal = demoPrincipals(deps.holder.current.ctx).get(TOKEN)!;
   const runs: Book[] = [];
+  const plans = new Map<string, string>();
   const trace = process.env.BENCH_INGEST_TRACE === '1';
   const tLocator = performance.now();
   const realLocator = deps.locator();
   const locatorLoadMs = performance.now() - tLocator;
   try {
-    for (let i = 0; i < 4; i++) {
+    const explainRun = process.env.BENCH_INGEST_EXPLAIN === '1' ? 4 : -1;
+    for (let i = 0; i < (explainRun > 0 ? 5 : 4); i++) {
       const book = new Book();
       const body = makeBatch(random, points, `BP${Date.now().toString(36)}-${i}`);
       const tTotal = performance.now();
@@ -492,7 +505,7 @@ async function profile(random: Random, points: Point[], dir: string) {
         validateCpu - pipMs - hashCpu,
       );
 
-      const db = timedDatabase(raw, book);
+      const db = timedDatabase(raw, book, i === explainRun ? plans : undefined);
       t = performance.now();
       c = process.cpuUsage();
       const outcome = await commitBatch(db, deps.holder, {
@@ -520,7 +533,8 @@ async function profile(random: Random, points: Point[], dir: string) {
       );
       used = process.cpuUsage(cTotal);
       book.add('TOTAL', performance.now() - tTotal, (used.user + used.system) / 1000);
-      if (i > 0) runs.push(book);
+      // The first run warms up; an EXPLAIN ANALYZE run is not counted.
+      if (i > 0 && i !== explainRun) runs.push(book);
       if (trace) {
         console.log(`  profile run ${i + 1}:`);
         for (const [k, e] of book.entries)
@@ -535,6 +549,7 @@ async function profile(random: Random, points: Point[], dir: string) {
   const keys = [...runs[0]!.entries.keys()];
   const median = (k: string, f: 'ms' | 'cpuMs') =>
     stats(runs.map((r) => r.entries.get(k)?.[f] ?? 0)).median;
+  for (const [statement, plan] of plans) console.log(`\nEXPLAIN ANALYZE ${statement}…\n${plan}`);
   return {
     rows: keys.map((k) => ({ stage: k, ms: median(k, 'ms'), cpuMs: median(k, 'cpuMs') })),
     locatorLoadMs,
@@ -554,41 +569,44 @@ export async function benchIngest(): Promise<boolean> {
       `\ningest: ${BATCHES} batches of ${ROWS.toLocaleString('en')} CSV rows (households at points inside RW polygons), ` +
         `demo database copy, loopback; point pool ${POINT_POOL.toLocaleString('en')} drawn in ${(performance.now() - t).toFixed(0)} ms`,
     );
-    const dbPath = path.join(dir, 'ingest.duckdb');
-    copyFileSync(DEMO_DB_PATH, dbPath);
-    const r = await benchHttp(dbPath, random, points);
-    const rate = stats(r.rowsPerSecond);
-    const rss = Math.max(...r.peakRssMb);
-    const idle = stats(r.idle.map((s) => s.ms));
-    const loaded = stats(r.loaded.map((s) => s.ms));
-    const ratio = loaded.p95 / idle.p95;
-    const split = (xs: Sample[], planner: boolean) =>
-      stats(xs.filter((s) => s.planner === planner).map((s) => s.ms));
-    const f = (x: number) => x.toFixed(1).padStart(7);
-    console.log(
-      `upload, end to end        median ${Math.round(rate.median).toLocaleString('en')} rows/s ` +
-        `(${(stats(r.uploadMs).median / 1000).toFixed(2)} s per batch; slowest ${Math.round(Math.min(...r.rowsPerSecond)).toLocaleString('en')} rows/s)` +
-        mark(rate.median >= TARGET_ROWS_PER_S),
-    );
-    console.log(
-      `peak RSS of the server    ${rss.toFixed(0)} MB during a batch (${r.peakResettable ? 'VmHWM reset before each' : 'VmHWM since start'}; ` +
-        `${r.baselineRssMb.toFixed(0)} MB resident before the batches)` +
-        mark(rss <= TARGET_RSS_MB),
-    );
-    console.log('RW choropleth               median     p95   (public p95 / planner p95)');
-    console.log(
-      `  idle                    ${f(idle.median)} ${f(idle.p95)}   (${split(r.idle, false).p95.toFixed(1)} / ${split(r.idle, true).p95.toFixed(1)}) ms, ${r.idle.length} requests`,
-    );
-    console.log(
-      `  while batches stream in ${f(loaded.median)} ${f(loaded.p95)}   (${split(r.loaded, false).p95.toFixed(1)} / ${split(r.loaded, true).p95.toFixed(1)}) ms, ${r.loaded.length} requests ` +
-        `during ${STREAMED_BATCHES} batches (${Math.round(stats(r.streamedRowsPerSecond).median).toLocaleString('en')} rows/s)`,
-    );
-    console.log(`  p95 ratio ${ratio.toFixed(2)}×${mark(ratio <= TARGET_LATENCY_RATIO)}`);
-    console.log(
-      `targets: ≥ ${TARGET_ROWS_PER_S.toLocaleString('en')} rows/s, peak RSS ≤ ${TARGET_RSS_MB} MB, choropleth p95 while ingesting ≤ ${TARGET_LATENCY_RATIO}× idle`,
-    );
-    const ok =
-      rate.median >= TARGET_ROWS_PER_S && rss <= TARGET_RSS_MB && ratio <= TARGET_LATENCY_RATIO;
+    let ok = true;
+    if (process.env.BENCH_INGEST_HTTP !== '0') {
+      const dbPath = path.join(dir, 'ingest.duckdb');
+      copyFileSync(DEMO_DB_PATH, dbPath);
+      const r = await benchHttp(dbPath, random, points);
+      const rate = stats(r.rowsPerSecond);
+      const rss = Math.max(...r.peakRssMb);
+      const idle = stats(r.idle.map((s) => s.ms));
+      const loaded = stats(r.loaded.map((s) => s.ms));
+      const ratio = loaded.p95 / idle.p95;
+      const split = (xs: Sample[], planner: boolean) =>
+        stats(xs.filter((s) => s.planner === planner).map((s) => s.ms));
+      const f = (x: number) => x.toFixed(1).padStart(7);
+      console.log(
+        `upload, end to end        median ${Math.round(rate.median).toLocaleString('en')} rows/s ` +
+          `(${(stats(r.uploadMs).median / 1000).toFixed(2)} s per batch; slowest ${Math.round(Math.min(...r.rowsPerSecond)).toLocaleString('en')} rows/s)` +
+          mark(rate.median >= TARGET_ROWS_PER_S),
+      );
+      console.log(
+        `peak RSS of the server    ${rss.toFixed(0)} MB during a batch (${r.peakResettable ? 'VmHWM reset before each' : 'VmHWM since start'}; ` +
+          `${r.baselineRssMb.toFixed(0)} MB resident before the batches)` +
+          mark(rss <= TARGET_RSS_MB),
+      );
+      console.log('RW choropleth               median     p95   (public p95 / planner p95)');
+      console.log(
+        `  idle                    ${f(idle.median)} ${f(idle.p95)}   (${split(r.idle, false).p95.toFixed(1)} / ${split(r.idle, true).p95.toFixed(1)}) ms, ${r.idle.length} requests`,
+      );
+      console.log(
+        `  while batches stream in ${f(loaded.median)} ${f(loaded.p95)}   (${split(r.loaded, false).p95.toFixed(1)} / ${split(r.loaded, true).p95.toFixed(1)}) ms, ${r.loaded.length} requests ` +
+          `during ${STREAMED_BATCHES} batches (${Math.round(stats(r.streamedRowsPerSecond).median).toLocaleString('en')} rows/s)`,
+      );
+      console.log(`  p95 ratio ${ratio.toFixed(2)}×${mark(ratio <= TARGET_LATENCY_RATIO)}`);
+      console.log(
+        `targets: ≥ ${TARGET_ROWS_PER_S.toLocaleString('en')} rows/s, peak RSS ≤ ${TARGET_RSS_MB} MB, choropleth p95 while ingesting ≤ ${TARGET_LATENCY_RATIO}× idle`,
+      );
+      ok =
+        rate.median >= TARGET_ROWS_PER_S && rss <= TARGET_RSS_MB && ratio <= TARGET_LATENCY_RATIO;
+    }
     if (process.env.BENCH_INGEST_PROFILE !== '0') {
       const p = await profile(random, points, dir);
       const total = p.rows.find((x) => x.stage === 'TOTAL')!;

@@ -17,7 +17,7 @@ CREATE TABLE batches (
   request_sha256 VARCHAR
 );
 INSERT INTO batches
-SELECT batch_id, any_value(aggregator), 'seed', (min(date) + INTERVAL 18 HOUR)::TIMESTAMPTZ, 'seed',
+SELECT batch_id, any_value(aggregator), 'seed', (strftime(min(date), '%Y-%m-%d') || ' 18:00:00+07')::TIMESTAMPTZ, 'seed',
        count(*), count(*), 0, NULL
 FROM distributions GROUP BY batch_id;
 
