@@ -130,7 +130,7 @@ const OPERATIONS: Operation[] = [
       },
     },
     response:
-      '201 `{ batch_id, accepted, already_received, rows, packages, rws, kelurahan, received_at, status }`; 200 with the same shape when every row had been received before',
+      '201 `{ batch_id, accepted, already_received, rows, packages, rws, kelurahan, kelurahan_only, received_at, status }`; 200 with the same shape when every row had been received before',
     responses: {
       401: 'No or a wrong token',
       403: 'Not an aggregator, or a cookie-authenticated write from another origin',
@@ -155,7 +155,7 @@ const OPERATIONS: Operation[] = [
     summary: "Uploaded batches: an aggregator's own; planners and admins see all",
     roles: ['aggregator', 'planner', 'admin'],
     response:
-      '`{ rows: [{ batch_id, aggregator, source, received_at, submitted_by, rows, accepted, already_received, by_status, packages, rws, kelurahan }] }`, newest first (`source=upload|seed|all`, `limit` ≤ 1000)',
+      '`{ rows: [{ batch_id, aggregator, source, received_at, submitted_by, rows, accepted, already_received, by_status, packages, rws, kelurahan, kelurahan_only }] }`, newest first (`source=upload|seed|all`, `limit` ≤ 1000)',
   },
   {
     path: '/api/batches/{id}',
