@@ -13,7 +13,6 @@ import { copyFileSync, existsSync, mkdtempSync, openSync, closeSync, rmSync } fr
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { digest, secret } from '../api/auth/principal';
 import { createToken, type TokenSpec } from '../api/auth/tokens';
 import { openDatabase, type Database } from '../api/db/database';
 import { migrate } from '../api/db/migrate';
@@ -213,23 +212,8 @@ interface Fixture {
   plannerToken: string;
 }
 
-/**
- * A token through createToken. It cannot bind an empty kelurahan list today (DuckDB: "Cannot
- * create lists with item type of ANY"), so such a token falls back to the same row written here.
- */
 async function issueToken(db: Database, spec: TokenSpec): Promise<string> {
-  try {
-    return (await db.write((tx) => createToken(tx, spec, 'crash-harness'))).token;
-  } catch (err) {
-    if (spec.kelurahan.length > 0) throw err;
-    const token = secret('pk_');
-    const id = secret('tok_').slice(0, 16);
-    await db.write((tx) =>
-      tx.run(sql`INSERT INTO tokens VALUES (${id}, ${digest(token)}, ${spec.role}, ${spec.org},
-                 []::VARCHAR[], ${spec.label}, now(), NULL)`),
-    );
-    return token;
-  }
+  return (await db.write((tx) => createToken(tx, spec, 'crash-harness'))).token;
 }
 
 async function prepare(dbPath: string): Promise<Fixture> {
@@ -759,7 +743,9 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
       };
       const timer = setTimeout(kill, killAfterAck ? 300_000 : killMs);
       kills++;
-      const workers = Array.from({ length: concurrency }, async () => {
+      // Now and then a quiet round: one client pausing between batches, so kills land between them.
+      const quiet = bigRows === 0 && random.chance(0.15);
+      const workers = Array.from({ length: quiet ? 1 : concurrency }, async () => {
         try {
           while (!killed) {
             const job = queue.shift() ?? {
@@ -784,7 +770,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
               await sleep(random.int(0, 30));
               kill();
             }
-            if (!killed) await sleep(random.int(0, 40));
+            if (!killed) await sleep(quiet ? random.int(100, 400) : random.int(0, 40));
           }
         } catch (err) {
           kill();

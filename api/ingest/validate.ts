@@ -284,7 +284,8 @@ export async function validateAll(
   rows: readonly RawRow[],
   v: ValidationContext,
 ): Promise<{ records: PreparedRecord[]; errors: RowError[] }> {
-  const CHUNK = 2_000;
+  // Small chunks: a read waiting behind a chunk waits a few milliseconds at most.
+  const CHUNK = 500;
   const seen = new Map<string, number>();
   const records: PreparedRecord[] = [];
   const errors: RowError[] = [];

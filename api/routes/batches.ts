@@ -57,7 +57,7 @@ async function queryBatches(
            count(DISTINCT d.rw_code)::INTEGER AS rws, count(DISTINCT d.kelurahan_code)::INTEGER AS kelurahan,
            count(*) FILTER (d.location_kind = 'kelurahan_only')::INTEGER AS kelurahan_only,
            list_sort(list_distinct(list(d.rw_code))) AS rw_codes
-    FROM b JOIN distributions d USING (batch_id)
+    FROM b LEFT JOIN distributions d USING (batch_id)
     GROUP BY ALL
     ORDER BY any_value(b.received_at) DESC, b.batch_id`);
   return rows.map((r) => {

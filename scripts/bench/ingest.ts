@@ -11,7 +11,15 @@
  * profiled commit; BENCH_INGEST_EXPLAIN=1 runs the heavy statements of one more commit as
  * EXPLAIN ANALYZE (which executes them) and prints their plans.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +30,8 @@ import { demoPrincipals } from '../../api/auth/demo';
 import { openDatabase, type Database, type Tx } from '../../api/db/database';
 import { migrate } from '../../api/db/migrate';
 import { Sql } from '../../api/db/sql';
+import { queryChoropleth } from '../../api/db/choropleth';
+import type { QueryContext } from '../../api/db/query-context';
 import { loadDeps } from '../../api/deps';
 import { AGGREGATORS, AID_TYPES } from '../../api/domain';
 import type { Locator } from '../../api/geo/locate';
@@ -29,6 +39,7 @@ import { commitBatch } from '../../api/ingest/commit';
 import { parseBody } from '../../api/ingest/parse';
 import { jakartaToday, validateAll } from '../../api/ingest/validate';
 import { hashInitials, hashKk, kkHashKey } from '../../api/kk';
+import { resolveFilters } from '../../api/resolve-filters';
 import { DEMO_DB_PATH, GEOJSON_DIR } from '../lib/paths';
 import { Random } from '../lib/random';
 import { startServerProcess } from '../lib/server-process';
@@ -322,6 +333,8 @@ async function benchHttp(dbPath: string, random: Random, points: Point[]): Promi
 /** Wall and CPU time (this process, all threads: DuckDB's too) per stage. */
 class Book {
   readonly entries = new Map<string, { ms: number; cpuMs: number }>();
+  /** When each timed stage ran, to line reads up against it. */
+  readonly spans: { label: string; t0: number; t1: number }[] = [];
 
   add(label: string, ms: number, cpuMs: number): void {
     const e = this.entries.get(label) ?? { ms: 0, cpuMs: 0 };
@@ -337,7 +350,9 @@ class Book {
       return await f();
     } finally {
       const used = process.cpuUsage(c);
-      this.add(label, performance.now() - t, (used.user + used.system) / 1000);
+      const now = performance.now();
+      this.add(label, now - t, (used.user + used.system) / 1000);
+      this.spans.push({ label, t0: t, t1: now });
     }
   }
 }
@@ -395,11 +410,20 @@ function timedDatabase(db: Database, book: Book, plans?: Map<string, string>): D
       };
       let publishMs = 0;
       let publishCpu = 0;
+      let workEnd = 0;
+      let publishStart = 0;
       const value = await db.write(
-        (tx) => measureInner(() => work(timedTx(tx, n))),
+        async (tx) => {
+          try {
+            return await measureInner(() => work(timedTx(tx, n)));
+          } finally {
+            workEnd = performance.now();
+          }
+        },
         publish &&
           ((v) => {
             const t = performance.now();
+            publishStart = t;
             const c = process.cpuUsage();
             publish(v);
             const used = process.cpuUsage(c);
@@ -408,6 +432,17 @@ function timedDatabase(db: Database, book: Book, plans?: Map<string, string>): D
           }),
       );
       const used = process.cpuUsage(c0);
+      book.spans.push({
+        label: `unit ${n} BEGIN + COMMIT (WAL write, fsync)`,
+        t0: workEnd,
+        t1: publishStart || performance.now(),
+      });
+      if (publishStart)
+        book.spans.push({
+          label: `unit ${n} publish: reach index update, next state`,
+          t0: publishStart,
+          t1: publishStart + publishMs,
+        });
       book.add(
         `unit ${n} BEGIN + COMMIT (WAL write, fsync)`,
         performance.now() - t0 - inner.ms - publishMs,
@@ -434,10 +469,59 @@ async function profile(random: Random, points: Point[], dir: string) {
   const tLocator = performance.now();
   const realLocator = deps.locator();
   const locatorLoadMs = performance.now() - tLocator;
+  const probes: { t0: number; t1: number }[] = [];
+  /** The WAL after each commit: near zero when the commit checkpointed. */
+  const walMb: number[] = [];
+  let memoryNotes: string[] = [];
+  let probeSpans: Book['spans'] = [];
+  let idleProbe: Stats = { median: NaN, p95: NaN };
   try {
     const explainRun = process.env.BENCH_INGEST_EXPLAIN === '1' ? 4 : -1;
-    for (let i = 0; i < (explainRun > 0 ? 5 : 4); i++) {
+    const probeRun = explainRun > 0 ? 5 : 4;
+    for (let i = 0; i <= probeRun; i++) {
       const book = new Book();
+      // The last run has RW choropleths (planner states, random windows) asked all along, as the
+      // map would, to see which stage holds them up.
+      let probing = false;
+      let probeLoop: Promise<void> = Promise.resolve();
+      if (i === probeRun) {
+        const plannerP = demoPrincipals(deps.holder.current.ctx).get(PLANNER)!;
+        const ask = async () => {
+          const { ctx, reach } = deps.holder.current;
+          const { from, to } = ctx.fullExtent;
+          const span = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+          const a = random.int(0, span);
+          const b = random.int(0, span);
+          const iso = (n: number) =>
+            new Date(Date.parse(from) + n * 86_400_000).toISOString().slice(0, 10);
+          const filters = resolveFilters(
+            {
+              from: iso(Math.min(a, b)),
+              to: iso(Math.max(a, b)),
+              status: ['submitted', 'verified_kelurahan', 'verified'],
+            },
+            ctx,
+            plannerP,
+          );
+          const fork = <U>(inner: (q: QueryContext) => Promise<U>): Promise<U> =>
+            raw.read((r) => inner({ db: r, reach, ctx, fork }));
+          const t0 = performance.now();
+          await fork((q) =>
+            queryChoropleth(q, filters, { level: 'rw', parent: null, threshold: 0.5 }),
+          );
+          return { t0, t1: performance.now() };
+        };
+        const idle: number[] = [];
+        for (let k = 0; k < 60; k++) {
+          const p = await ask();
+          if (k >= 10) idle.push(p.t1 - p.t0);
+        }
+        idleProbe = stats(idle);
+        probing = true;
+        probeLoop = (async () => {
+          while (probing) probes.push(await ask());
+        })();
+      }
       const body = makeBatch(random, points, `BP${Date.now().toString(36)}-${i}`);
       const tTotal = performance.now();
       const cTotal = process.cpuUsage();
@@ -453,6 +537,14 @@ async function profile(random: Random, points: Point[], dir: string) {
       const parsed = await book.time('parse: csv-parse, body sha256', () =>
         parseBody(stream, 'csv'),
       );
+      const memory: string[] = [];
+      const note = (stage: string) => {
+        const m = process.memoryUsage();
+        memory.push(
+          `${stage} rss ${(m.rss / 1e6).toFixed(0)} MB, JS heap ${(m.heapUsed / 1e6).toFixed(0)} MB`,
+        );
+      };
+      note('after parse:');
 
       let pipMs = 0;
       const locator = {
@@ -484,9 +576,15 @@ async function profile(random: Random, points: Point[], dir: string) {
         kkKey: kkHashKey(),
       });
       const validateMs = performance.now() - t;
+      book.spans.push({
+        label: 'validate (checks, point-in-polygon, HMAC)',
+        t0: t,
+        t1: t + validateMs,
+      });
       let used = process.cpuUsage(c);
       const validateCpu = (used.user + used.system) / 1000;
       if (errors.length) throw new Error(`profile batch has ${errors.length} bad rows`);
+      note('after validate:');
       // The keyed hashes alone (validation computes these two per household row).
       t = performance.now();
       c = process.cpuUsage();
@@ -517,6 +615,9 @@ async function profile(random: Random, points: Point[], dir: string) {
       });
       const commitMs = performance.now() - t;
       used = process.cpuUsage(c);
+      note('after commit:');
+      if (i === probeRun - 1) memoryNotes = memory;
+      walMb.push(existsSync(`${dbPath}.wal`) ? statSync(`${dbPath}.wal`).size / 1e6 : 0);
       if (outcome.kind !== 'stored' || outcome.body.accepted !== ROWS)
         throw new Error(`profile batch not stored: ${JSON.stringify(outcome).slice(0, 300)}`);
       let bookedMs = 0;
@@ -533,8 +634,13 @@ async function profile(random: Random, points: Point[], dir: string) {
       );
       used = process.cpuUsage(cTotal);
       book.add('TOTAL', performance.now() - tTotal, (used.user + used.system) / 1000);
-      // The first run warms up; an EXPLAIN ANALYZE run is not counted.
-      if (i > 0 && i !== explainRun) runs.push(book);
+      if (i === probeRun) {
+        probing = false;
+        await probeLoop;
+        probeSpans = book.spans;
+      }
+      // The first run warms up; EXPLAIN ANALYZE and probed runs are not counted.
+      if (i > 0 && i !== explainRun && i !== probeRun) runs.push(book);
       if (trace) {
         console.log(`  profile run ${i + 1}:`);
         for (const [k, e] of book.entries)
@@ -550,10 +656,36 @@ async function profile(random: Random, points: Point[], dir: string) {
   const median = (k: string, f: 'ms' | 'cpuMs') =>
     stats(runs.map((r) => r.entries.get(k)?.[f] ?? 0)).median;
   for (const [statement, plan] of plans) console.log(`\nEXPLAIN ANALYZE ${statement}…\n${plan}`);
+  // Per stage: the reads that overlapped it, and the slowest of them.
+  const merged: Book['spans'] = [];
+  for (const sp of probeSpans) {
+    const last = merged.at(-1);
+    if (last && last.label === sp.label) last.t1 = sp.t1;
+    else merged.push({ ...sp });
+  }
+  const reads = merged
+    .filter((sp) => sp.t1 - sp.t0 >= 1)
+    .map((sp) => {
+      const overlapping = probes
+        .filter((p) => p.t0 < sp.t1 && p.t1 > sp.t0)
+        .map((p) => p.t1 - p.t0);
+      return {
+        stage: sp.label,
+        ms: sp.t1 - sp.t0,
+        reads: overlapping.length,
+        max: Math.max(0, ...overlapping),
+      };
+    });
   return {
     rows: keys.map((k) => ({ stage: k, ms: median(k, 'ms'), cpuMs: median(k, 'cpuMs') })),
     locatorLoadMs,
     runs: runs.length,
+    reads,
+    idleProbe,
+    probeStats: stats(probes.map((p) => p.t1 - p.t0)),
+    probes: probes.length,
+    walMb,
+    memoryNotes,
   };
 }
 
@@ -625,6 +757,23 @@ export async function benchIngest(): Promise<boolean> {
         `${total.ms.toFixed(0).padStart(6)} ms        ${total.cpuMs.toFixed(0).padStart(6)} ms  total (${Math.round(ROWS / (total.ms / 1000)).toLocaleString('en')} rows/s; ` +
           `the goal leaves ${((1000 * ROWS) / TARGET_ROWS_PER_S).toFixed(0)} ms for everything)`,
       );
+      console.log(
+        `memory of this process during the run before the probed one: ${p.memoryNotes.join('; ')}`,
+      );
+      console.log(
+        `WAL after each commit: ${p.walMb.map((m) => `${m.toFixed(1)} MB`).join(', ')} (about 0 when the commit checkpointed)`,
+      );
+      console.log(
+        `\nRW choropleths in the same process during one more batch (planner states, random windows): ` +
+          `idle median ${p.idleProbe.median.toFixed(1)} ms, p95 ${p.idleProbe.p95.toFixed(1)} ms; during the batch ` +
+          `median ${p.probeStats.median.toFixed(1)} ms, p95 ${p.probeStats.p95.toFixed(1)} ms (${p.probes} reads)`,
+      );
+      console.log('  stage wall   reads  slowest read  stage');
+      for (const row of p.reads) {
+        console.log(
+          `${row.ms.toFixed(0).padStart(9)} ms ${String(row.reads).padStart(6)} ${row.max.toFixed(0).padStart(9)} ms   ${row.stage}`,
+        );
+      }
     }
     return ok;
   } finally {
