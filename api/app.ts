@@ -20,6 +20,7 @@ import { gaps } from './routes/gaps';
 import { health } from './routes/health';
 import { institutions } from './routes/institutions';
 import { meta } from './routes/meta';
+import { records } from './routes/records';
 import { session } from './routes/session';
 import { summary } from './routes/summary';
 import { timeseries } from './routes/timeseries';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps) {
     .route('/session', session)
     .route('/distributions', distributions)
     .route('/batches', batches)
+    .route('/records', records)
     .use('/meta', cached)
     .use('/summary', cached)
     .use('/choropleth', cached)

@@ -6,7 +6,7 @@ import { demoPrincipals } from './auth/demo';
 import { openDatabase } from './db/database';
 import { appliedVersions, migrate, migrations } from './db/migrate';
 import { loadDeps } from './deps';
-import { productionProblems } from './settings';
+import { duplicateWindowDays, productionProblems } from './settings';
 
 export interface ServeOptions {
   dbPath: string;
@@ -21,6 +21,7 @@ export async function startServer(options: ServeOptions) {
   const log = options.log ?? console.log;
   const problems = productionProblems();
   if (problems.length) throw new Error(`refusing to start in production: ${problems.join('; ')}`);
+  duplicateWindowDays(); // a bad setting stops the start, not each request
   // DuckDB would create an empty database at a missing path: a mistyped DB_PATH must fail instead.
   if (!existsSync(options.dbPath)) throw new Error(`no database at ${options.dbPath}`);
   const db = await openDatabase(options.dbPath, { readOnly: options.readOnly ?? false });

@@ -15,3 +15,19 @@ export function productionProblems(env: NodeJS.ProcessEnv = process.env): string
   if (env.DEMO_TOKENS === '1') problems.push('DEMO_TOKENS=1: demo tokens never work in production');
   return problems;
 }
+
+/**
+ * Days within which another aggregator's record of the same aid type for the same household
+ * flags a possible duplicate (`DUPLICATE_WINDOW_DAYS`, default 14). A bad value stops the start.
+ */
+export function duplicateWindowDays(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.DUPLICATE_WINDOW_DAYS;
+  if (value === undefined || value === '') return 14;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 0 || days > 366) {
+    throw new Error(
+      `DUPLICATE_WINDOW_DAYS must be a whole number of days from 0 to 366, not "${value}"`,
+    );
+  }
+  return days;
+}
