@@ -11,6 +11,7 @@ import { handleError, handleNotFound } from './errors';
 import type { Locator } from './geo/locate';
 import { openApiDocument } from './openapi';
 import { areas } from './routes/areas';
+import { audit } from './routes/audit';
 import { batches } from './routes/batches';
 import { boundaries } from './routes/boundaries';
 import { choropleth } from './routes/choropleth';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
     .route('/distributions', distributions)
     .route('/batches', batches)
     .route('/records', records)
+    .route('/audit', audit)
     .use('/meta', cached)
     .use('/summary', cached)
     .use('/choropleth', cached)

@@ -382,3 +382,47 @@ describe('bulk verification and duplicate flags', () => {
     expect(Number(audit.n)).toBe(2);
   });
 });
+
+describe('GET /api/audit: planners export the trail for a period', () => {
+  it('streams every transition of the period as CSV, without KK numbers, to planners only', async () => {
+    const { ids } = await uploaded('demo-act', [{}]);
+    await move('demo-verifier-kelurahan', {
+      ids,
+      to: 'returned',
+      reason: 'incomplete',
+      note: 'RT kosong',
+    });
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const url = `/api/audit?from=${today}&to=${today}`;
+    expect((await env.app.request(url)).status).toBe(401);
+    expect((await env.app.request(url, { headers: auth('demo-verifier-province') })).status).toBe(
+      403,
+    );
+    const res = await env.app.request(url, { headers: auth('demo-planner') });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toMatch(/text\/csv/);
+    const text = await res.text();
+    const lines = text.trim().split('\n');
+    expect(lines[0]).toBe(
+      'id,occurred_at,actor,actor_role,actor_org,action,batch_id,record_id,from_status,to_status,reason,note,version,kelurahan_code',
+    );
+    const mine = lines.find((l) => l.includes(`,${ids[0]},submitted,returned,`));
+    expect(mine).toMatch(/,incomplete,RT kosong,1,31\.72\.01\.1001$/);
+    expect(mine).toMatch(
+      /^\d+,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+07:00,demo-verifier-kelurahan,verifier_kelurahan,/,
+    );
+    expect(text).not.toMatch(/\d{16}/);
+    const ids2 = new Set(lines.slice(1).map((l) => l.split(',')[0]));
+    expect(ids2.size).toBe(lines.length - 1);
+    const json = await env.app.request(`${url}&format=json`, { headers: auth('demo-planner') });
+    const entries = (await json.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { record_id: number });
+    expect(entries).toHaveLength(lines.length - 1);
+    const bad = await env.app.request(`/api/audit?from=2020-01-01&to=2022-01-01`, {
+      headers: auth('demo-planner'),
+    });
+    expect(bad.status).toBe(400);
+  });
+});
