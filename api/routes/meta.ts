@@ -15,11 +15,17 @@ function metaBody(c: Context<AppEnv>, facts: MetaFacts) {
     aid_types: AID_TYPES.map((slug) => ({ slug, name: AID_TYPE_LABELS[slug] })),
     aggregators: AGGREGATORS.map((slug) => {
       const a = facts.aggregators.find((x) => x.slug === slug);
+      const last = facts.last_verified.find((x) => x.slug === slug);
       return {
         slug,
         name: a?.name ?? slug,
         short_name: a?.short_name ?? slug,
         home_kota: a?.home_kota ?? [],
+        /** Its latest upload that holds a verified record ("data per …"); null before any. */
+        last_verified_upload:
+          last?.received_at == null ? null : new Date(Number(last.received_at)).toISOString(),
+        /** The latest day of its verified records. */
+        verified_through: last?.data_through ?? null,
       };
     }),
     recipient_types: RECIPIENT_TYPES.map((slug) => ({ slug, name: RECIPIENT_TYPE_LABELS[slug] })),

@@ -278,6 +278,17 @@ describe('verification moves the public figures only at the final check', () => 
     expect((await move('demo-verifier-province', { ids, to: 'verified' })).status).toBe(200);
     expect(env.holder.current.publicVersion).not.toBe(v0);
     expect(await publicPackages(query)).toBe(before + 7);
+    // The aggregator's "data per …" moves to this upload.
+    const meta = await getJson<{ aggregators: { slug: string; last_verified_upload: string }[] }>(
+      env.app,
+      '/api/meta',
+    );
+    const receipt = await getJson<{ received_at: string }>(env.app, `/api/batches/${batch}`, {
+      headers: auth('demo-act'),
+    });
+    expect(meta.body.aggregators.find((a) => a.slug === 'act')!.last_verified_upload).toBe(
+      receipt.body.received_at,
+    );
 
     const history = await getJson<RecordHistory>(env.app, `/api/records/${ids[0]}/history`, {
       headers: auth('demo-act'),

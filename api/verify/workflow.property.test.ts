@@ -41,8 +41,10 @@ const recordArb = fc.record({
   community: fc.boolean(),
 });
 
+type RecordSpec = typeof recordArb extends fc.Arbitrary<infer T> ? T : never;
+
 type Command =
-  | { kind: 'upload'; org: AggregatorSlug; records: fc.RecordValue<typeof recordArb>[] }
+  | { kind: 'upload'; org: AggregatorSlug; records: RecordSpec[] }
   | {
       kind: 'move';
       actor: 'kelurahan' | 'province';
@@ -129,6 +131,8 @@ async function run(cmd: Command, ids: number[], batches: string[]): Promise<numb
     return 0;
   }
   const token = tokens[cmd.actor]!;
+  const to =
+    cmd.kind === 'move' ? cmd.to : cmd.actor === 'kelurahan' ? 'verified_kelurahan' : 'verified';
   const body =
     cmd.kind === 'move'
       ? {
@@ -140,7 +144,7 @@ async function run(cmd: Command, ids: number[], batches: string[]): Promise<numb
         }
       : {
           batch_id: batches[cmd.batch % batches.length] ?? 'none',
-          to: cmd.actor === 'kelurahan' ? 'verified_kelurahan' : 'verified',
+          to,
         };
   const before = await statuses();
   const res = await send(
@@ -158,9 +162,7 @@ async function run(cmd: Command, ids: number[], batches: string[]): Promise<numb
   }
   const moved = res.body.ids as number[];
   for (const [id, s] of after) {
-    expect(s, `record ${id}`).toBe(
-      moved.includes(id) ? (cmd.to === undefined ? body.to : body.to) : before.get(id),
-    );
+    expect(s, `record ${id}`).toBe(moved.includes(id) ? to : before.get(id));
   }
   return Number(res.body.moved);
 }
