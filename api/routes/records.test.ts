@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../db/sql';
 import { getJson, openWritableDemoApp, type TestApp } from '../test-support';
-import type { RecordHistory, RecordRow } from './records';
+import type { AggregatorQueue, RecordHistory, RecordRow } from './records';
 
 // Verification (DESIGN section 8, issue "layered verification"): who may see and move which
 // record, all-or-nothing moves, concurrent verifiers, the audit trail, duplicate flags, and the
@@ -435,5 +435,35 @@ describe('GET /api/audit: planners export the trail for a period', () => {
       headers: auth('demo-planner'),
     });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('GET /api/records/stats: queues and verification time per aggregator', () => {
+  it('counts what waits at each check and the median hours to final verification', async () => {
+    const before = await getJson<{ aggregators: AggregatorQueue[] }>(
+      env.app,
+      '/api/records/stats',
+      {
+        headers: auth('demo-planner'),
+      },
+    );
+    const pmi0 = before.body.aggregators.find((a) => a.aggregator === 'pmi')!;
+    const { ids } = await uploaded('demo-pmi', [{}, {}, {}]);
+    await move('demo-verifier-kelurahan', { ids: [ids[0], ids[1]], to: 'verified_kelurahan' });
+    await move('demo-verifier-province', { ids: [ids[0]], to: 'verified' });
+    const after = await getJson<{ aggregators: AggregatorQueue[] }>(env.app, '/api/records/stats', {
+      headers: auth('demo-planner'),
+    });
+    const pmi = after.body.aggregators.find((a) => a.aggregator === 'pmi')!;
+    expect(pmi.submitted - pmi0.submitted).toBe(1);
+    expect(pmi.verified_kelurahan - pmi0.verified_kelurahan).toBe(1);
+    expect(pmi.verified - pmi0.verified).toBe(1);
+    expect(pmi.median_hours_to_verified).toBeGreaterThanOrEqual(0);
+    expect(pmi.median_hours_to_verified).toBeLessThan(1);
+    // A kelurahan verifier counts only its own kelurahan; aggregators see only themselves.
+    const own = await getJson<{ aggregators: AggregatorQueue[] }>(env.app, '/api/records/stats', {
+      headers: auth('demo-act'),
+    });
+    expect(own.body.aggregators.map((a) => a.aggregator)).toEqual(['act']);
   });
 });

@@ -8,12 +8,14 @@ import { IsoDate, intParam, slugList } from '../schemas/filters';
 import { duplicateWindowDays } from '../settings';
 import { validate } from '../validate';
 import { recordHistory } from '../verify/history';
+import { queueStats } from '../verify/stats';
 import { duplicatesOf, getRecord, listRecords } from '../verify/records';
 import { allowedMoves, MAX_NOTE_LENGTH, REASONS, TARGETS, workState } from '../verify/rules';
 import { applyTransition, MAX_IDS, type Selector } from '../verify/transitions';
 
 export type { RecordRow, DuplicateLink } from '../verify/records';
 export type { RecordHistory, HistoryEvent, RecordVersion } from '../verify/history';
+export type { AggregatorQueue } from '../verify/stats';
 
 const KelurahanCode = z
   .string()
@@ -150,6 +152,11 @@ export const records = new Hono<AppEnv>()
       ),
     );
     return c.json({ rows, total, offset: q.offset, limit: q.limit });
+  })
+  .get('/stats', async (c) => {
+    const p = c.var.principal!;
+    const aggregators = await c.var.db.read((db) => queueStats(db, c.var.ctx, p));
+    return c.json({ aggregators });
   })
   .post('/transitions', validate('json', TransitionBody), async (c) => {
     const b = c.req.valid('json');
