@@ -329,7 +329,7 @@ describe('bulk verification and duplicate flags', () => {
     const far = await uploaded('demo-pmi', [{ kk, date: '2020-06-20', aid: 'siap_saji' }]);
     const other = await uploaded('demo-dompet-dhuafa', [{ kk, date: '2020-05-15', aid: 'thr' }]);
 
-    const flagged = await recordsOf('demo-verifier-kelurahan', 'flag=possible_duplicate&limit=500');
+    const flagged = await recordsOf('demo-verifier-kelurahan', 'flag=possible_duplicate&from=2020-05-14&to=2020-06-30&limit=500');
     const flaggedIds = new Set(flagged.rows.map((r) => r.id));
     expect(flaggedIds.has(a.ids[0]!)).toBe(true);
     expect(flaggedIds.has(b.ids[0]!)).toBe(true);

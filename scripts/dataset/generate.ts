@@ -114,6 +114,8 @@ const LEBARAN_TO_HOUSEHOLDS = 0.85;
 /** Unverified records on top of the calibrated verified ones. */
 const PENDING_SHARE = 0.015;
 const REJECTED_SHARE = 0.004;
+/** Of the waiting records, the share sent by another aggregator than the household's own. */
+const SECOND_AGGREGATOR_SHARE = 0.08;
 const INSTITUTION_COUNTS: Record<InstitutionType, number> = {
   orphanage: 160,
   pesantren: 110,
@@ -499,10 +501,15 @@ export function generateDataset(
     });
   }
 
-  // --- Records still waiting for verification in the last days of the window. ---
+  // --- Records still waiting for verification in the last days of the window. Some come from a
+  // second aggregator for a household another one already serves: the verifiers' duplicate flags.
   const recent = days.slice(-5);
   for (const id of ids().slice(0, Math.round(householdRecords * PENDING_SHARE))) {
-    emit(householdRecord(households[id - 1]!, 'sembako', random.pick(recent), 'submitted'));
+    const draft = householdRecord(households[id - 1]!, 'sembako', random.pick(recent), 'submitted');
+    if (random.chance(SECOND_AGGREGATOR_SHARE)) {
+      draft.aggregator = random.pick(AGGREGATORS.filter((a) => a !== draft.aggregator));
+    }
+    emit(draft);
   }
 
   if (sink) return { households, institutions, distributions: [], demo };
