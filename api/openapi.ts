@@ -10,20 +10,27 @@ import {
   InstitutionsQuery,
   TimeseriesQuery,
 } from './schemas/filters';
+import { AuditQuery } from './routes/audit';
+import { RecordIdParam, RecordsQuery, TransitionBody } from './routes/records';
 
 interface Operation {
   path: string;
   method?: 'get' | 'post' | 'delete';
   summary: string;
-  query?: z.ZodObject;
-  params?: z.ZodObject;
+  query?: z.ZodType;
+  params?: z.ZodType;
   response: string;
   /** Roles that may call it; absent = public. */
   roles?: string[];
   requestBody?: Record<string, unknown>;
+  /** The success status when not 200 (GET) or 201 (POST). */
+  status?: number;
   /** Extra answers besides 200/400/404. */
   responses?: Record<number, string>;
 }
+
+const RECORD_FIELDS =
+  '`{ id, external_id, status, rw_code, kelurahan_code, kelurahan_name, rw_name, flags, batch_id, aggregator, aggregator_name, date, aid_type, quantity, recipient_type, location_kind, lon, lat, version, received_at, reason, note }`';
 
 /** Every public endpoint, described by the same zod schemas that validate it. */
 const OPERATIONS: Operation[] = [
@@ -163,6 +170,82 @@ const OPERATIONS: Operation[] = [
     roles: ['aggregator', 'planner', 'admin'],
     response: 'the batch row plus `rw_codes`',
   },
+  {
+    path: '/api/records',
+    summary:
+      "Records the caller may see (aggregator: its own; kelurahan verifier: its kelurahan; province, planner, admin: all), oldest upload first. Default `status`: the caller's work queue (submitted for the kelurahan, verified_kelurahan for the province), else every state",
+    roles: ['aggregator', 'verifier_kelurahan', 'verifier_province', 'planner', 'admin'],
+    query: RecordsQuery,
+    response:
+      '`{ rows: [RECORD], total, offset, limit }`; RECORD = RECORD_FIELDS. `flags` holds `possible_duplicate` when another aggregator served the same household the same aid type within DUPLICATE_WINDOW_DAYS (default 14); `reason`/`note` are those of the last rejection or return'.replace(
+        'RECORD_FIELDS',
+        RECORD_FIELDS,
+      ),
+  },
+  {
+    path: '/api/records/reasons',
+    summary: 'The fixed list of reasons for rejecting or returning a record',
+    roles: ['aggregator', 'verifier_kelurahan', 'verifier_province', 'planner', 'admin'],
+    response:
+      '`{ reasons: ["duplicate", "not_eligible", "wrong_location", "wrong_quantity", "incomplete", "other"], max_note_length }`',
+  },
+  {
+    path: '/api/records/stats',
+    summary:
+      "Per aggregator, in the caller's scope: records waiting at each check, the oldest waiting upload, median hours from upload to final verification",
+    roles: ['aggregator', 'verifier_kelurahan', 'verifier_province', 'planner', 'admin'],
+    response:
+      '`{ aggregators: [{ aggregator, aggregator_name, submitted, verified_kelurahan, verified, rejected, returned, oldest_waiting, median_hours_to_verified }] }`',
+  },
+  {
+    path: '/api/records/{id}',
+    summary:
+      "One record in the caller's scope (else 404), its possible duplicates and the moves the caller may make now",
+    roles: ['aggregator', 'verifier_kelurahan', 'verifier_province', 'planner', 'admin'],
+    params: RecordIdParam,
+    response:
+      '`{ record: RECORD, duplicates: [{ id, aggregator, aggregator_name, date, aid_type, status, kelurahan_code, visible }], allowed: [state] }`',
+  },
+  {
+    path: '/api/records/{id}/history',
+    summary:
+      "A record's path from the append-only audit trail, and its versions (corrections keep the replaced ones)",
+    roles: ['aggregator', 'verifier_kelurahan', 'verifier_province', 'planner', 'admin'],
+    params: RecordIdParam,
+    response:
+      '`{ id, events: [{ at, actor_role, actor_org, action, from, to, reason, note, batch_id, version }], versions: [{ version, date, aid_type, quantity, recipient_type, rw_code, kelurahan_code, batch_id, status, replaced_at }] }`, oldest first',
+  },
+  {
+    path: '/api/records/transitions',
+    method: 'post',
+    status: 200,
+    summary:
+      'Verifiers move records, all or none: the kelurahan verifier submitted → verified_kelurahan | rejected | returned on its kelurahan; the province verified_kelurahan → verified | rejected | returned. Name records by `ids` (≤ 10,000), or verify every clean (unflagged) record of a `batch_id` or of a `kelurahan` + `date`',
+    roles: ['verifier_kelurahan', 'verifier_province'],
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.toJSONSchema(TransitionBody, { io: 'input', unrepresentable: 'any' }),
+        },
+      },
+    },
+    response: '`{ moved, to, ids }`',
+    responses: {
+      403: 'The role never makes this move (planners, admins, aggregators; a kelurahan verifier asking for verified)',
+      404: "A record is unknown or outside the caller's scope: `details.ids`; nothing moved",
+      409: "A record's state does not allow the move (e.g. the province before the kelurahan, or another verifier was first): `details.records[] { id, status }`; nothing moved",
+    },
+  },
+  {
+    path: '/api/audit',
+    summary:
+      'The audit trail for a period of Jakarta days (≤ 366), streamed as CSV or JSON lines; never holds a KK',
+    roles: ['planner', 'admin'],
+    query: AuditQuery,
+    response:
+      'CSV (or `format=json`: JSON lines) with id, occurred_at, actor, actor_role, actor_org, action, batch_id, record_id, from_status, to_status, reason, note, version, kelurahan_code',
+  },
 ];
 
 const ERROR = {
@@ -182,9 +265,16 @@ const ERROR_RESPONSE = (description: string) => ({
   content: { 'application/json': { schema: ERROR } },
 });
 
-function parameters(schema: z.ZodObject | undefined, where: 'query' | 'path') {
+function parameters(schema: z.ZodType | undefined, where: 'query' | 'path') {
   if (!schema) return [];
-  return Object.entries(schema.shape).map(([name, field]) => ({
+  // A refined object keeps its fields in the inner schema.
+  const object = (
+    schema instanceof z.ZodObject
+      ? schema
+      : ((schema as unknown as { def: { in?: z.ZodType; schema?: z.ZodType } }).def.in ?? schema)
+  ) as z.ZodObject;
+  if (!(object instanceof z.ZodObject)) return [];
+  return Object.entries(object.shape).map(([name, field]) => ({
     name,
     in: where,
     required: where === 'path',
@@ -219,7 +309,7 @@ export function openApiDocument(version: string) {
     },
     paths: OPERATIONS.reduce<Record<string, Record<string, unknown>>>((paths, op) => {
       const responses: Record<string, unknown> = {
-        [op.method === 'post' ? 201 : 200]: { description: op.response },
+        [op.status ?? (op.method === 'post' ? 201 : 200)]: { description: op.response },
         400: ERROR_RESPONSE('Invalid parameters'),
         404: ERROR_RESPONSE('Not found'),
       };

@@ -30,7 +30,7 @@ export const AUDIT_COLUMNS = [
 const MAX_DAYS = 366;
 const PAGE = 20_000;
 
-const AuditQuery = z
+export const AuditQuery = z
   .object({ from: IsoDate, to: IsoDate, format: z.enum(['csv', 'json']).optional().default('csv') })
   .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
   .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_DAYS, {

@@ -26,7 +26,7 @@ const BatchId = z
   .max(64)
   .regex(/^[\w-]+$/, 'expected a batch id');
 
-const RecordsQuery = z
+export const RecordsQuery = z
   .object({
     status: slugList(RECORD_STATUSES),
     batch_id: BatchId.optional(),
@@ -43,14 +43,14 @@ const RecordsQuery = z
     path: ['from'],
   });
 
-const IdParam = z.object({
+export const RecordIdParam = z.object({
   id: z
     .string()
     .regex(/^\d{1,15}$/, 'expected a record id')
     .transform(Number),
 });
 
-const TransitionBody = z
+export const TransitionBody = z
   .object({
     ids: z.array(z.number().int().positive()).min(1).max(MAX_IDS).optional(),
     batch_id: BatchId.optional(),
@@ -174,7 +174,7 @@ export const records = new Hono<AppEnv>()
     );
     return c.json(result);
   })
-  .get('/:id', validate('param', IdParam), async (c) => {
+  .get('/:id', validate('param', RecordIdParam), async (c) => {
     const { id } = c.req.valid('param');
     const p = c.var.principal!;
     const window = duplicateWindowDays();
@@ -186,7 +186,7 @@ export const records = new Hono<AppEnv>()
     if (!found) throw notFound();
     return c.json({ ...found, allowed: allowedMoves(p.role, found.record.status) });
   })
-  .get('/:id/history', validate('param', IdParam), async (c) => {
+  .get('/:id/history', validate('param', RecordIdParam), async (c) => {
     const { id } = c.req.valid('param');
     const p = c.var.principal!;
     const history = await c.var.db.read(async (db) => {
