@@ -46,16 +46,21 @@ export interface RecordQuery {
 }
 
 /**
- * Another aggregator's record for the same household and aid type within the window, not
- * rejected: the province's worry of one household served twice while neighbours got nothing.
+ * Ids of the `candidates` (a query over `distributions d`) that another aggregator's record
+ * makes possible duplicates: the same household and aid type within the window, not rejected.
+ * The province's worry: one household served twice while its neighbours got nothing. Written
+ * as a join from the (few) candidates to all records, so the hash table holds the candidates.
  */
-export function duplicateOf(windowDays: number, alias = 'd'): Sql {
-  const a = raw(alias);
-  return sql`EXISTS (SELECT 1 FROM distributions o
-    WHERE o.household_id = ${a}.household_id AND o.aid_type = ${a}.aid_type
-      AND o.aggregator <> ${a}.aggregator AND o.status <> 'rejected'
-      AND o.date BETWEEN ${a}.date - ${windowDays}::INTEGER AND ${a}.date + ${windowDays}::INTEGER)`;
+export function flaggedIds(candidates: Sql, windowDays: number): Sql {
+  return sql`SELECT DISTINCT c.id FROM (${candidates}) c
+    JOIN distributions o
+      ON o.household_id = c.household_id AND o.aid_type = c.aid_type AND o.aggregator <> c.aggregator
+     AND o.status <> 'rejected'
+     AND o.date BETWEEN c.date - ${windowDays}::INTEGER AND c.date + ${windowDays}::INTEGER`;
 }
+
+/** The columns `flaggedIds` needs from each candidate record. */
+export const CANDIDATE = raw('d.id, d.household_id, d.aid_type, d.aggregator, d.date');
 
 function statusIn(statuses: readonly RecordStatus[]): Sql {
   return sql`d.status IN (${joinSql(
@@ -71,8 +76,13 @@ function whereOf(p: Principal, q: RecordQuery, windowDays: number): Sql {
   if (q.aggregator) parts.push(sql`d.aggregator = ${q.aggregator}::aggregator_t`);
   if (q.from) parts.push(sql`d.date >= ${q.from}::DATE`);
   if (q.to) parts.push(sql`d.date <= ${q.to}::DATE`);
-  if (q.flaggedOnly) parts.push(duplicateOf(windowDays));
-  return joinSql(parts, ' AND ');
+  const where = joinSql(parts, ' AND ');
+  if (!q.flaggedOnly) return where;
+  const flagged = flaggedIds(
+    sql`SELECT ${CANDIDATE} FROM distributions d WHERE ${where} AND d.household_id IS NOT NULL`,
+    windowDays,
+  );
+  return sql`${where} AND d.id IN (${flagged})`;
 }
 
 const ROW_COLUMNS = raw(`d.id::DOUBLE AS id, d.external_id, d.status::VARCHAR AS status, d.rw_code,
@@ -119,7 +129,8 @@ export async function listRecords(
         ORDER BY b.received_at, d.id
         LIMIT ${q.limit} OFFSET ${q.offset}
       )
-      SELECT ${ROW_COLUMNS}, ${duplicateOf(windowDays)} AS duplicate
+      SELECT ${ROW_COLUMNS},
+             d.id IN (${flaggedIds(sql`SELECT ${CANDIDATE} FROM b JOIN distributions d ON d.id = b.id`, windowDays)}) AS duplicate
       FROM b JOIN distributions d ON d.id = b.id
       ORDER BY b.received_at, d.id`),
     db.one<{ n: number }>(sql`SELECT count(*)::DOUBLE AS n FROM distributions d WHERE ${where}`),
@@ -136,7 +147,8 @@ export async function getRecord(
   windowDays: number,
 ): Promise<RecordRow | null> {
   const rows = await db.rows<RawRow>(sql`
-    SELECT ${ROW_COLUMNS}, ${duplicateOf(windowDays)} AS duplicate
+    SELECT ${ROW_COLUMNS},
+           d.id IN (${flaggedIds(sql`SELECT ${CANDIDATE} FROM distributions d WHERE d.id = ${id}`, windowDays)}) AS duplicate
     FROM distributions d JOIN batches b USING (batch_id)
     WHERE d.id = ${id} AND ${recordScope(p)}`);
   return rows[0] ? shape(rows[0], ctx) : null;

@@ -7,7 +7,7 @@ import type { RecordStatus } from '../domain';
 import { ApiError } from '../errors';
 import type { ReachRecord } from '../reach-index';
 import { reloadState, versions, type DataState, type StateHolder } from '../state';
-import { duplicateOf } from './records';
+import { CANDIDATE, flaggedIds } from './records';
 import { mayMoveTo, recordScope, workState, type Reason, type Target } from './rules';
 
 /** Which records a transition asks for: a list, or every clean one of a batch or kelurahan-day. */
@@ -66,10 +66,12 @@ async function select(tx: Tx, p: Principal, selector: Selector, windowDays: numb
     'batch_id' in selector
       ? sql`d.batch_id = ${selector.batch_id}`
       : sql`d.kelurahan_code = ${selector.kelurahan} AND d.date = ${selector.date}::DATE`;
+  const candidates = sql`SELECT ${CANDIDATE} FROM distributions d
+    WHERE ${where} AND ${recordScope(p)} AND d.status = ${from}::record_status_t`;
   await tx.run(sql`INSERT INTO temp.selected
-    SELECT d.id FROM distributions d
-    WHERE ${where} AND ${recordScope(p)} AND d.status = ${from}::record_status_t
-      AND NOT ${duplicateOf(windowDays)}`);
+    WITH candidates AS (${candidates})
+    SELECT id FROM candidates
+    WHERE id NOT IN (${flaggedIds(sql`SELECT * FROM candidates d`, windowDays)})`);
 }
 
 /**
