@@ -4,13 +4,15 @@
  * scaled one of about ten million records. For each query: median and p95 over random
  * filter combinations (no cache can serve them) and over repeated identical requests (cache
  * allowed), the ratio to GET /api/health, and the server's peak RSS. `npm run bench -- ingest`:
- * uploads of 100,000-row batches end to end (scripts/bench/ingest.ts).
+ * uploads of 100,000-row batches end to end (scripts/bench/ingest.ts). `npm run bench -- verify`:
+ * bulk verification of 10,000-record batches at the 10 M scale (scripts/bench/verify.ts).
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { AGGREGATORS, AID_TYPES, RECIPIENT_TYPES } from '../api/domain';
 import { ensureBenchDatabase } from './bench/bench-dataset';
 import { benchIngest } from './bench/ingest';
+import { benchVerify } from './bench/verify';
 import { DEMO_DB_PATH } from './lib/paths';
 import { startServerProcess } from './lib/server-process';
 import { Random } from './lib/random';
@@ -208,4 +210,7 @@ if (which === 'all' || which === 'scaled') {
 }
 if (which === 'ingest') {
   await benchIngest();
+}
+if (which === 'verify') {
+  await benchVerify();
 }

@@ -7,7 +7,8 @@ import type { RecordStatus } from '../domain';
 import { ApiError } from '../errors';
 import type { ReachRecord } from '../reach-index';
 import { reloadState, versions, type DataState, type StateHolder } from '../state';
-import { CANDIDATE, flaggedIds } from './records';
+import { phases } from '../timing';
+import { flaggedIds } from './records';
 import { mayMoveTo, recordScope, workState, type Reason, type Target } from './rules';
 
 /** Which records a transition asks for: a list, or every clean one of a batch or kelurahan-day. */
@@ -50,15 +51,30 @@ interface Moved {
   verifiedDates: { from: string; to: string } | null;
 }
 
-/** Fills temp.selected with the ids the selector names (in scope or not: checked afterwards). */
+/** What later steps need of each selected record: checks, rollup keys, audit and reach fields. */
+const MOVING_COLUMNS =
+  raw(`d.id AS record_id, d.status, d.household_id, h.home_idx, d.aggregator, d.aid_type,
+  d.date, d.rw_code, d.kelurahan_code, d.kecamatan_code, d.kota_code, d.recipient_type, d.quantity,
+  d.batch_id, d.version`);
+
+/**
+ * Fills temp.moving with the records the selector names, read from the store once: a list of
+ * ids keeps unknown and out-of-scope ids (checked afterwards); a batch or kelurahan-day takes
+ * the clean records the caller may move now.
+ */
 async function select(tx: Tx, p: Principal, selector: Selector, windowDays: number): Promise<void> {
-  await tx.run(sql`CREATE OR REPLACE TEMP TABLE selected (id BIGINT)`);
   if ('ids' in selector) {
+    await tx.run(sql`CREATE OR REPLACE TEMP TABLE asked (id BIGINT)`);
     await tx.append(
-      'selected',
+      'asked',
       [...new Set(selector.ids)].map((id) => [id]),
       { temp: true },
     );
+    await tx.run(sql`CREATE OR REPLACE TEMP TABLE moving AS
+      SELECT a.id, coalesce(${recordScope(p)}, false) AS in_scope, ${MOVING_COLUMNS}
+      FROM temp.asked a
+      LEFT JOIN distributions d ON d.id = a.id
+      LEFT JOIN households h ON h.household_id = d.household_id`);
     return;
   }
   const from = workState(p.role)!;
@@ -66,11 +82,13 @@ async function select(tx: Tx, p: Principal, selector: Selector, windowDays: numb
     'batch_id' in selector
       ? sql`d.batch_id = ${selector.batch_id}`
       : sql`d.kelurahan_code = ${selector.kelurahan} AND d.date = ${selector.date}::DATE`;
-  const candidates = sql`SELECT ${CANDIDATE} FROM distributions d
-    WHERE ${where} AND ${recordScope(p)} AND d.status = ${from}::record_status_t`;
-  await tx.run(sql`INSERT INTO temp.selected
-    WITH candidates AS (${candidates})
-    SELECT id FROM candidates
+  await tx.run(sql`CREATE OR REPLACE TEMP TABLE moving AS
+    WITH candidates AS (
+      SELECT d.id, true AS in_scope, ${MOVING_COLUMNS}
+      FROM distributions d LEFT JOIN households h ON h.household_id = d.household_id
+      WHERE ${where} AND ${recordScope(p)} AND d.status = ${from}::record_status_t
+    )
+    SELECT * FROM candidates
     WHERE id NOT IN (${flaggedIds(sql`SELECT * FROM candidates d`, windowDays)})`);
 }
 
@@ -95,15 +113,15 @@ export async function applyTransition(
   }
   const moved = await db.write(
     async (tx): Promise<Moved> => {
+      const lap = phases('transition');
       await select(tx, p, req.selector, windowDays);
+      lap('select');
       const rows = await tx.rows<Selected>(sql`
-        SELECT s.id::DOUBLE AS id, d.status::VARCHAR AS status, coalesce(${recordScope(p)}, false) AS in_scope,
-               d.household_id, h.home_idx, d.aggregator::VARCHAR AS aggregator, d.aid_type::VARCHAR AS aid_type,
-               (d.date - DATE '1970-01-01')::INTEGER AS day, strftime(d.date, '%Y-%m-%d') AS date
-        FROM temp.selected s
-        LEFT JOIN distributions d ON d.id = s.id
-        LEFT JOIN households h ON h.household_id = d.household_id
-        ORDER BY s.id`);
+        SELECT id::DOUBLE AS id, status::VARCHAR AS status, in_scope, household_id, home_idx,
+               aggregator::VARCHAR AS aggregator, aid_type::VARCHAR AS aid_type,
+               (date - DATE '1970-01-01')::INTEGER AS day, strftime(date, '%Y-%m-%d') AS date
+        FROM temp.moving ORDER BY id`);
+      lap('load');
       const missing = rows.filter((r) => r.status === null || !r.in_scope).map((r) => Number(r.id));
       if (missing.length > 0) {
         throw new ApiError(
@@ -135,16 +153,19 @@ export async function applyTransition(
         };
       }
       await moveRollups(tx, from, req.to);
+      lap('rollups');
       await tx.run(sql`UPDATE distributions SET status = ${req.to}::record_status_t,
                          status_reason = ${req.reason}, status_note = ${req.note}, status_at = now()
-                       WHERE id IN (SELECT id FROM temp.selected)`);
+                       WHERE id IN (SELECT id FROM temp.moving)`);
+      lap('update');
       await tx.run(sql`INSERT INTO audit_log
-        SELECT (SELECT coalesce(max(id), 0) FROM audit_log) + row_number() OVER (ORDER BY d.id), now(),
-               ${p.id}, ${p.role}, ${p.org}, 'record.transition', d.batch_id, d.id, ${from}, ${req.to},
-               ${req.reason}, json_object('note', ${req.note}, 'version', d.version, 'kelurahan', d.kelurahan_code)
-        FROM distributions d WHERE d.id IN (SELECT id FROM temp.selected)`);
+        SELECT (SELECT coalesce(max(id), 0) FROM audit_log) + row_number() OVER (ORDER BY m.id), now(),
+               ${p.id}, ${p.role}, ${p.org}, 'record.transition', m.batch_id, m.id, ${from}, ${req.to},
+               ${req.reason}, json_object('note', ${req.note}, 'version', m.version, 'kelurahan', m.kelurahan_code)
+        FROM temp.moving m`);
       await tx.run(sql`UPDATE meta SET value = (value::BIGINT + 1)::VARCHAR
                        WHERE key = 'commit_seq' OR (key = 'public_seq' AND ${req.to === 'verified'})`);
+      lap('audit');
 
       const remove: ReachRecord[] = [];
       const add: ReachRecord[] = [];
@@ -171,7 +192,9 @@ export async function applyTransition(
     (m) => {
       if (m.result.moved === 0) return;
       try {
+        const lap = phases('transition');
         holder.swap(afterTransition(holder.current, m));
+        lap('publish');
       } catch (err) {
         console.error('[state] publishing a transition failed; reloading the state', err);
         void reloadState(db, holder);
@@ -189,9 +212,8 @@ async function moveRollups(tx: Tx, from: RecordStatus, to: Target): Promise<void
       SELECT d.date, d.rw_code, d.kelurahan_code, d.kecamatan_code, d.kota_code, d.aggregator, d.aid_type,
              d.recipient_type, v.status, (v.sign * sum(d.quantity))::BIGINT AS packages,
              (v.sign * count(*))::INTEGER AS records
-      FROM distributions d
+      FROM temp.moving d
       CROSS JOIN (VALUES (${from}::record_status_t, -1), (${to}::record_status_t, 1)) v(status, sign)
-      WHERE d.id IN (SELECT id FROM temp.selected)
       GROUP BY d.date, d.rw_code, d.kelurahan_code, d.kecamatan_code, d.kota_code, d.aggregator, d.aid_type,
                d.recipient_type, v.status, v.sign
     ) m
