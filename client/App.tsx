@@ -5,6 +5,7 @@ import { rememberLanguage, type Language } from './i18n';
 import { serializeViewState, type PageKey } from './url-state';
 import { describePrincipal, useSession } from './use-session';
 import { useViewState } from './use-view-state';
+import { isVerifier, seesVerifyPage } from './verify-rules';
 
 const DataMethodsPage = lazy(() =>
   import('./components/DataMethodsPage').then((m) => ({ default: m.DataMethodsPage })),
@@ -14,6 +15,9 @@ const SignInPage = lazy(() =>
 );
 const UploadPage = lazy(() =>
   import('./components/UploadPage').then((m) => ({ default: m.UploadPage })),
+);
+const VerifyPage = lazy(() =>
+  import('./components/VerifyPage').then((m) => ({ default: m.VerifyPage })),
 );
 
 export function App() {
@@ -59,6 +63,7 @@ export function App() {
         {link('map', t('nav.map'), 'nav-map')}
         {link('methods', t('nav.methods'), 'nav-methods')}
         {isAggregator && link('upload', t('nav.upload'), 'nav-upload')}
+        {seesVerifyPage(principal) && link('verify', t('nav.verify'), 'nav-verify')}
         {principal ? (
           <span className="who">
             <span
@@ -105,7 +110,7 @@ export function App() {
         expired={expired}
         onSignedIn={(p) => {
           setExpired(false);
-          go(p.role === 'aggregator' ? 'upload' : 'map', true);
+          go(p.role === 'aggregator' ? 'upload' : isVerifier(p) ? 'verify' : 'map', true);
         }}
         onGo={(next) => go(next)}
       />
@@ -116,6 +121,20 @@ export function App() {
         session={session}
         lang={lang}
         onSignIn={() => go('signin')}
+        onExpired={() => {
+          session.expire();
+          setExpired(true);
+          go('signin');
+        }}
+      />
+    );
+  else if (view.page === 'verify')
+    page = (
+      <VerifyPage
+        session={session}
+        lang={lang}
+        onSignIn={() => go('signin')}
+        onUpload={() => go('upload')}
         onExpired={() => {
           session.expire();
           setExpired(true);

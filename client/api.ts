@@ -1,10 +1,17 @@
-import { queryOptions } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
 import type { AreaDetail } from '../api/db/area';
 import type { ChoroplethRow } from '../api/db/choropleth';
 import type { GapRow } from '../api/db/gaps';
 import type { InstitutionRow } from '../api/db/institutions';
 import type { Meta } from '../api/routes/meta';
+import type {
+  DuplicateLink,
+  HistoryEvent,
+  RecordHistory,
+  RecordRow,
+  RecordVersion,
+} from '../api/routes/records';
 import type { Summary } from '../api/db/summary';
 import type { TimePoint } from '../api/db/timeseries';
 import type { AidKey } from './url-state';
@@ -66,6 +73,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string | undefined,
     message: string,
+    /** The error's `details` (e.g. the records a refused transition found in another state). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -278,6 +287,7 @@ async function send<T>(url: string, init?: RequestInit): Promise<T> {
       res.status,
       body?.error?.code,
       body?.error?.message ?? `${url}: ${res.status}`,
+      body?.error?.details,
     );
   }
   return (res.status === 204 ? undefined : await res.json()) as T;
@@ -373,5 +383,128 @@ export function uploadDistributions(options: {
     xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
     options.signal?.addEventListener('abort', () => xhr.abort());
     xhr.send(options.file);
+  });
+}
+
+// ——— Verification: records, their history and transitions (cookie session, same origin) ———
+
+/** Reasons a record is rejected or returned (GET /api/records/reasons lists the same). */
+export const DECISION_REASONS = [
+  'duplicate',
+  'not_eligible',
+  'wrong_location',
+  'wrong_quantity',
+  'incomplete',
+  'other',
+] as const;
+export type DecisionReason = (typeof DECISION_REASONS)[number];
+/** The only flag the queue filters on: another aggregator's record looks like the same aid. */
+export const POSSIBLE_DUPLICATE = 'possible_duplicate';
+
+export type { DuplicateLink, RecordHistory, RecordRow, RecordVersion };
+/** One step of a record's history (received, moved, corrected), oldest first. */
+export type RecordEvent = HistoryEvent;
+
+export interface RecordPage {
+  rows: RecordRow[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+export interface RecordDetail {
+  record: RecordRow;
+  /** Other aggregators' records that look like the same aid (`visible`: the caller may open it). */
+  duplicates: DuplicateLink[];
+  /** The states this caller may move the record to now (empty: read-only). */
+  allowed: RecordStatus[];
+}
+
+/** Which records a list asks for; an empty `status` asks for the caller's work queue. */
+export interface RecordQuery {
+  status: readonly RecordStatus[];
+  kelurahan?: string;
+  aggregator?: string;
+  from?: string;
+  to?: string;
+  flag?: typeof POSSIBLE_DUPLICATE;
+  batch_id?: string;
+  offset: number;
+  limit: number;
+}
+
+/** One selector: records by id (all or none), or every clean record of a batch or kelurahan-day. */
+export type TransitionSelector =
+  { ids: number[] } | { batch_id: string } | { kelurahan: string; date: string };
+
+export type TransitionRequest = TransitionSelector & {
+  to: RecordStatus;
+  reason?: DecisionReason;
+  note?: string;
+};
+
+export interface TransitionResult {
+  moved: number;
+  to: RecordStatus;
+  ids: number[];
+}
+
+export function recordsQueryString(q: RecordQuery): string {
+  const p = new URLSearchParams();
+  if (q.batch_id) p.set('batch_id', q.batch_id);
+  if (q.status.length) p.set('status', q.status.join(','));
+  if (q.kelurahan) p.set('kelurahan', q.kelurahan);
+  if (q.aggregator) p.set('aggregator', q.aggregator);
+  if (q.from) p.set('from', q.from);
+  if (q.to) p.set('to', q.to);
+  if (q.flag) p.set('flag', q.flag);
+  p.set('offset', String(q.offset));
+  p.set('limit', String(q.limit));
+  return p.toString();
+}
+
+/**
+ * Record answers depend on who asks: every key starts with the caller, so one signed in after
+ * another in the same tab never sees the other's cached records.
+ */
+export const RECORDS_KEY = 'records';
+
+export const recordsOptions = (caller: string, q: RecordQuery) =>
+  queryOptions({
+    queryKey: [RECORDS_KEY, caller, 'list', q],
+    queryFn: () => send<RecordPage>(`/api/records?${recordsQueryString(q)}`),
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+  });
+
+export const recordOptions = (caller: string, id: number) =>
+  queryOptions({
+    queryKey: [RECORDS_KEY, caller, 'record', id],
+    queryFn: () => send<RecordDetail>(`/api/records/${id}`),
+    staleTime: 0,
+    retry: false,
+  });
+
+export const recordHistoryOptions = (caller: string, id: number) =>
+  queryOptions({
+    queryKey: [RECORDS_KEY, caller, 'history', id],
+    queryFn: () => send<RecordHistory>(`/api/records/${id}/history`),
+    staleTime: 0,
+    retry: false,
+  });
+
+export const reasonsOptions = () =>
+  queryOptions({
+    queryKey: ['record-reasons'],
+    queryFn: () => send<{ reasons: string[] }>('/api/records/reasons'),
+    staleTime: Infinity,
+  });
+
+/** Moves records (all or none); a refusal is an HttpError with the server's details. */
+export function moveRecords(body: TransitionRequest): Promise<TransitionResult> {
+  return send<TransitionResult>('/api/records/transitions', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
   });
 }

@@ -24,8 +24,11 @@ export const PLAY_MODES = ['cumulative', 'window'] as const;
  * checked. Only planners and admins may ask for the latter; for anyone else it is ignored.
  */
 export const RECORD_SCOPES = ['verified', 'all'] as const;
-/** The app's pages: the map, data and methods, sign in, and the aggregators' upload page. */
-export const PAGE_OPTIONS = ['map', 'methods', 'signin', 'upload'] as const;
+/**
+ * The app's pages: the map, data and methods, sign in, the aggregators' upload page and the
+ * verifiers' queue.
+ */
+export const PAGE_OPTIONS = ['map', 'methods', 'signin', 'upload', 'verify'] as const;
 /** Days in the moving window of the time slider's window mode. */
 export const WINDOW_DAYS = 7;
 

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { batchesOptions, batchOptions, RECORD_STATUSES, type BatchRow } from '../api';
 import type { Language } from '../i18n';
 import { formatCount, formatDateTime } from '../locale-format';
+import { VerifyReturned } from './VerifyReturned';
 
 const COLUMNS = 7;
 /** Rows shown before "show all": the newest uploads, not a year of seeded batches. */
@@ -85,7 +86,12 @@ export function BatchHistory({ lang }: { lang: Language }) {
                   {open === b.batch_id && (
                     <tr className="detail">
                       <td colSpan={COLUMNS}>
-                        <BatchDetail id={b.batch_id} submittedBy={b.submitted_by} lang={lang} />
+                        <BatchDetail
+                          id={b.batch_id}
+                          submittedBy={b.submitted_by}
+                          sentBack={(b.by_status.returned ?? 0) + (b.by_status.rejected ?? 0)}
+                          lang={lang}
+                        />
                       </td>
                     </tr>
                   )}
@@ -123,10 +129,13 @@ function StatusCounts({ batch, lang }: { batch: BatchRow; lang: Language }) {
 function BatchDetail({
   id,
   submittedBy,
+  sentBack,
   lang,
 }: {
   id: string;
   submittedBy: string;
+  /** Records of the batch verifiers returned or rejected: listed with their reasons. */
+  sentBack: number;
   lang: Language;
 }) {
   const { t } = useTranslation();
@@ -143,6 +152,7 @@ function BatchDetail({
           </>
         )}
       </p>
+      {sentBack > 0 && <VerifyReturned batchId={id} lang={lang} />}
       {detail.isError ? (
         <p className="form-error">{t('error')}</p>
       ) : !detail.data ? (
