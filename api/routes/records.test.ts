@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../db/sql';
 import { getJson, openWritableDemoApp, type TestApp } from '../test-support';
-import type { AggregatorQueue, RecordHistory, RecordRow } from './records';
+import type { AggregatorQueue, OverlapRow, RecordHistory, RecordRow } from './records';
 
 // Verification (DESIGN section 8, issue "layered verification"): who may see and move which
 // record, all-or-nothing moves, concurrent verifiers, the audit trail, duplicate flags, and the
@@ -329,7 +329,10 @@ describe('bulk verification and duplicate flags', () => {
     const far = await uploaded('demo-pmi', [{ kk, date: '2020-06-20', aid: 'siap_saji' }]);
     const other = await uploaded('demo-dompet-dhuafa', [{ kk, date: '2020-05-15', aid: 'thr' }]);
 
-    const flagged = await recordsOf('demo-verifier-kelurahan', 'flag=possible_duplicate&from=2020-05-14&to=2020-06-30&limit=500');
+    const flagged = await recordsOf(
+      'demo-verifier-kelurahan',
+      'flag=possible_duplicate&from=2020-05-14&to=2020-06-30&limit=500',
+    );
     const flaggedIds = new Set(flagged.rows.map((r) => r.id));
     expect(flaggedIds.has(a.ids[0]!)).toBe(true);
     expect(flaggedIds.has(b.ids[0]!)).toBe(true);
@@ -465,5 +468,37 @@ describe('GET /api/records/stats: queues and verification time per aggregator', 
       headers: auth('demo-act'),
     });
     expect(own.body.aggregators.map((a) => a.aggregator)).toEqual(['act']);
+  });
+});
+
+describe('GET /api/records/overlap: households served by more than one aggregator', () => {
+  it('counts a household two aggregators served, at its home, for planners only', async () => {
+    const kk = freshKk();
+    const date = '2020-05-18';
+    const a = await uploaded('demo-act', [{ kk, date, aid: 'thr', rw: PENJARINGAN_RW }]);
+    const b = await uploaded('demo-pmi', [{ kk, date, aid: 'sembako', rw: PENJARINGAN_RW }]);
+    const url = `/api/records/overlap?level=kelurahan&parent=31.72.01&from=${date}&to=${date}`;
+    const overlap = async () => {
+      const r = await getJson<{ rows: OverlapRow[] }>(env.app, url, {
+        headers: auth('demo-planner'),
+      });
+      expect(r.status).toBe(200);
+      return r.body.rows.find((x) => x.code === PENJARINGAN_RW.slice(0, 13));
+    };
+    const before = await overlap();
+    for (const ids of [a.ids, b.ids]) {
+      expect(
+        (await move('demo-verifier-kelurahan', { ids, to: 'verified_kelurahan' })).status,
+      ).toBe(200);
+      expect((await move('demo-verifier-province', { ids, to: 'verified' })).status).toBe(200);
+    }
+    const after = await overlap();
+    expect(after!.households_multi_aggregator - (before?.households_multi_aggregator ?? 0)).toBe(1);
+    expect(after!.households_reached - (before?.households_reached ?? 0)).toBe(1);
+    expect(after!.multi_aggregator_share).toBeCloseTo(
+      after!.households_multi_aggregator / after!.households_reached,
+    );
+    expect((await getJson(env.app, url)).status).toBe(401);
+    expect((await getJson(env.app, url, { headers: auth('demo-act') })).status).toBe(403);
   });
 });

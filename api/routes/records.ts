@@ -1,13 +1,22 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireRole } from '../auth/middleware';
-import { AGGREGATORS, RECORD_STATUSES, ROLES, type RecordStatus } from '../domain';
+import {
+  AGGREGATORS,
+  AID_TYPES,
+  LEVELS,
+  RECORD_STATUSES,
+  ROLES,
+  type RecordStatus,
+} from '../domain';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
-import { IsoDate, intParam, slugList } from '../schemas/filters';
+import { resolveFilters, resolveRegion } from '../resolve-filters';
+import { IsoDate, intParam, RegionCode, slugList } from '../schemas/filters';
 import { duplicateWindowDays } from '../settings';
 import { validate } from '../validate';
 import { recordHistory } from '../verify/history';
+import { queryOverlap } from '../verify/overlap';
 import { queueStats } from '../verify/stats';
 import { duplicatesOf, getRecord, listRecords } from '../verify/records';
 import { allowedMoves, MAX_NOTE_LENGTH, REASONS, TARGETS, workState } from '../verify/rules';
@@ -16,6 +25,7 @@ import { applyTransition, MAX_IDS, type Selector } from '../verify/transitions';
 export type { RecordRow, DuplicateLink } from '../verify/records';
 export type { RecordHistory, HistoryEvent, RecordVersion } from '../verify/history';
 export type { AggregatorQueue } from '../verify/stats';
+export type { OverlapRow } from '../verify/overlap';
 
 const KelurahanCode = z
   .string()
@@ -37,6 +47,21 @@ export const RecordsQuery = z
     flag: z.enum(['possible_duplicate']).optional(),
     offset: intParam(0, 100_000_000, 0),
     limit: intParam(1, 500, 100),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+
+/** Households served by more than one aggregator, per region (planners). */
+export const OverlapParams = z
+  .object({
+    level: z.enum(LEVELS),
+    parent: RegionCode.optional(),
+    from: IsoDate.optional(),
+    to: IsoDate.optional(),
+    aid_type: slugList(AID_TYPES),
+    status: slugList(RECORD_STATUSES),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, {
     message: 'from must not be after to',
@@ -152,6 +177,26 @@ export const records = new Hono<AppEnv>()
       ),
     );
     return c.json({ rows, total, offset: q.offset, limit: q.limit });
+  })
+  .get('/overlap', requireRole('planner', 'admin'), validate('query', OverlapParams), async (c) => {
+    const q = c.req.valid('query');
+    const f = resolveFilters(
+      { from: q.from, to: q.to, aid_type: q.aid_type, status: q.status },
+      c.var.ctx,
+      c.var.principal,
+    );
+    const parent = q.parent ? resolveRegion(q.parent, c.var.ctx, 'parent') : null;
+    const rows = await c.var.db.read((db) =>
+      queryOverlap(db, {
+        level: q.level,
+        parent: parent?.code ?? null,
+        from: f.from,
+        to: f.to,
+        aidTypes: f.aidTypes,
+        statuses: f.statuses,
+      }),
+    );
+    return c.json({ level: q.level, from: f.from, to: f.to, statuses: f.statuses, rows });
   })
   .get('/stats', async (c) => {
     const p = c.var.principal!;
