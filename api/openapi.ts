@@ -11,7 +11,7 @@ import {
   TimeseriesQuery,
 } from './schemas/filters';
 import { AuditQuery } from './routes/audit';
-import { RecordIdParam, RecordsQuery, TransitionBody } from './routes/records';
+import { OverlapParams, RecordIdParam, RecordsQuery, TransitionBody } from './routes/records';
 
 interface Operation {
   path: string;
@@ -196,6 +196,15 @@ const OPERATIONS: Operation[] = [
     roles: ['aggregator', 'verifier_kelurahan', 'verifier_province', 'planner', 'admin'],
     response:
       '`{ aggregators: [{ aggregator, aggregator_name, submitted, verified_kelurahan, verified, rejected, returned, oldest_waiting, median_hours_to_verified }] }`',
+  },
+  {
+    path: '/api/records/overlap',
+    summary:
+      'Planners: per region, households reached and those served by more than one aggregator in the window (at their home region), for the given states (default verified)',
+    roles: ['planner', 'admin'],
+    query: OverlapParams,
+    response:
+      '`{ level, from, to, statuses, rows: [{ code, households_reached, households_multi_aggregator, multi_aggregator_share }] }` (regions without a household reached are absent)',
   },
   {
     path: '/api/records/{id}',
