@@ -1,14 +1,17 @@
-import path from 'node:path';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import type { Auth } from './auth/auth';
 import { authenticate } from './auth/middleware';
 import type { Boundaries } from './boundaries';
-import { responseCache } from './cache';
+import { DEFAULT_CACHE_BYTES, responseCache, type ResponseCache } from './cache';
 import type { Database } from './db/database';
 import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './errors';
 import type { Locator } from './geo/locate';
+import { accessLog } from './http/access-log';
+import { publicReadCors } from './http/cors';
+import { requestId } from './http/request-id';
+import { securityHeaders } from './http/security-headers';
+import { clientFiles } from './http/static-files';
 import { openApiDocument } from './openapi';
 import { areas } from './routes/areas';
 import { audit } from './routes/audit';
@@ -38,18 +41,20 @@ export interface AppDeps {
   locator: () => Locator;
   /** An online MapLibre style URL for the client's basemap; unset keeps the offline style. */
   mapStyleUrl?: string;
+  /** The response cache of public answers; one with the default budget when absent. */
+  cache?: ResponseCache;
+  /** Where access log lines go (one JSON object per line); nowhere when absent. */
+  accessLog?: (line: string) => void;
 }
 
 /** Public aggregates change only with the public version; browsers may reuse them for a while. */
-const DATA_CACHE_CONTROL = 'public, max-age=300';
-const RESPONSE_CACHE_BYTES = 256 * 1024 * 1024;
+export const DATA_CACHE_CONTROL = 'public, max-age=300';
 
 /** Builds the HTTP app without listening, so tests and the server share it. */
 export function createApp(deps: AppDeps) {
-  const cached = responseCache({
-    maxBytes: RESPONSE_CACHE_BYTES,
-    cacheControl: DATA_CACHE_CONTROL,
-  });
+  const cached = (
+    deps.cache ?? responseCache({ maxBytes: DEFAULT_CACHE_BYTES, cacheControl: DATA_CACHE_CONTROL })
+  ).middleware;
   const api = new Hono<AppEnv>()
     .use(async (c, next) => {
       // One state snapshot per request: a commit while it runs does not mix versions.
@@ -90,23 +95,14 @@ export function createApp(deps: AppDeps) {
     .route('/institutions', institutions)
     .route('/export', exports);
 
-  const app = new Hono<AppEnv>().route('/api', api);
-  if (deps.clientDir) {
-    const root = path.relative(process.cwd(), deps.clientDir) || '.';
-    app.use('/assets/*', async (c, next) => {
-      await next();
-      if (c.res.status === 200)
-        c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
-    });
-    app.get('*', serveStatic({ root }));
-    // Any other page path opens the app, which reads its view from the URL.
-    app.get('*', (c, next) =>
-      c.req.path.startsWith('/api/') ? next() : serveStatic({ root, path: 'index.html' })(c, next),
-    );
-  }
+  const app = new Hono<AppEnv>().use(requestId());
+  if (deps.accessLog) app.use(accessLog(deps.accessLog));
+  app.use(securityHeaders({ mapStyleUrl: deps.mapStyleUrl })).use('/api/*', publicReadCors());
+  const routed = app.route('/api', api);
+  if (deps.clientDir) app.get('*', clientFiles(deps.clientDir));
   app.onError(handleError);
   app.notFound(handleNotFound);
-  return app;
+  return routed;
 }
 
 export type AppType = ReturnType<typeof createApp>;

@@ -1,6 +1,17 @@
-import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheKey } from './cache';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  cacheKey,
+  ENTRY_OVERHEAD_BYTES,
+  entryBytes,
+  etagFor,
+  matchesEtag,
+  responseCache,
+} from './cache';
+import type { AppEnv } from './env';
+import { handleError } from './errors';
+import type { DataState } from './state';
 import { openFixtureApp, type TestApp } from './test-support';
 
 let env: TestApp;
@@ -81,5 +92,106 @@ describe('HTTP caching and compression', () => {
     expect(doc.paths['/api/gaps']!.get.parameters.map((p) => p.name)).toEqual(
       expect.arrayContaining(['from', 'to', 'aid_type', 'level', 'limit', 'min_need', 'threshold']),
     );
+  });
+});
+
+describe('HEAD and conditional requests', () => {
+  it('answers HEAD from the cache with the ETag, no body and no query', async () => {
+    const url = '/api/choropleth?level=kecamatan&aid_type=thr';
+    const get = await env.app.request(url);
+    const reads = vi.spyOn(env.db, 'read');
+    try {
+      const head = await env.app.request(url, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('ETag')).toBe(get.headers.get('ETag'));
+      expect(head.headers.get('Content-Type')).toBe(get.headers.get('Content-Type'));
+      expect(await head.text()).toBe('');
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it('answers 304 to a valid request not yet cached, after checking it', async () => {
+    const url = '/api/summary?aid_type=lebaran&from=2020-05-01';
+    const etag = etagFor(cacheKey(env.holder.current.publicVersion, url));
+    const res = await env.app.request(url, { headers: { 'If-None-Match': `W/${etag}, "x"` } });
+    expect(res.status).toBe(304);
+    expect(res.headers.get('ETag')).toBe(etag);
+  });
+
+  it('never answers 304 to a request that would be 400', async () => {
+    for (const url of [
+      '/api/summary?aid_type=beras',
+      '/api/summary?junk=1',
+      '/api/timeseries?from=1000-01-01&to=9999-12-31',
+    ]) {
+      const own = etagFor(cacheKey(env.holder.current.publicVersion, url));
+      for (const tag of [own, '*']) {
+        const res = await env.app.request(url, { headers: { 'If-None-Match': tag } });
+        expect(res.status, `${url} with ${tag}`).toBe(400);
+      }
+    }
+  });
+
+  it('reads If-None-Match lists, weak validators and *', () => {
+    expect(matchesEtag('"a", W/"b"', '"b"')).toBe(true);
+    expect(matchesEtag('*', '"b"')).toBe(true);
+    expect(matchesEtag('"a"', '"b"')).toBe(false);
+    expect(matchesEtag(undefined, '"b"')).toBe(false);
+  });
+});
+
+/** The cache alone in front of a handler that answers `size` bytes, keyed by version v1. */
+function cachedApp(maxBytes: number, size: (url: URL) => number, maxAnswerBytes?: number) {
+  const cache = responseCache({ maxBytes, cacheControl: 'public, max-age=1', maxAnswerBytes });
+  const app = new Hono<AppEnv>()
+    .use(async (c, next) => {
+      c.set('state', { publicVersion: 'v1' } as DataState);
+      await next();
+    })
+    .use(cache.middleware)
+    .get('/data', (c) => c.text('x'.repeat(size(new URL(c.req.url)))));
+  app.onError(handleError);
+  return { app, cache };
+}
+
+describe('the cache budget', () => {
+  it('counts keys and per-entry overhead, not only bodies', async () => {
+    const maxBytes = 1024 * 1024;
+    const { app, cache } = cachedApp(maxBytes, () => 100);
+    const junk = 'k'.repeat(1500);
+    for (let i = 0; i < 2000; i++) await app.request(`/data?i=${i}&pad=${junk}`);
+    const { entries, bytes } = cache.stats();
+    expect(bytes).toBeLessThanOrEqual(maxBytes);
+    // Each entry holds a key of about 1.5 KB: a budget of bodies alone would keep all 2000.
+    expect(entries).toBeLessThanOrEqual(Math.floor(maxBytes / (1500 + 100 + ENTRY_OVERHEAD_BYTES)));
+    expect(entries).toBeGreaterThan(0);
+  });
+
+  it('counts the whole memory behind a compressed body, and keeps no more than it needs', async () => {
+    const zipped = gzipSync(Buffer.alloc(4000), { level: 1 });
+    expect(zipped.buffer.byteLength).toBeGreaterThan(zipped.length); // a view into zlib's chunk
+    const entry = {
+      body: Buffer.alloc(4000),
+      gzip: zipped,
+      contentType: 'text/plain',
+      disposition: null,
+      etag: '"e"',
+    };
+    expect(entryBytes('key', entry)).toBeGreaterThanOrEqual(4000 + zipped.buffer.byteLength);
+    // The cache stores its own compact copy: one 4 KB answer costs about 4 KB, not 20.
+    const { app, cache } = cachedApp(1024 * 1024, () => 4000);
+    await app.request('/data');
+    expect(cache.stats().bytes).toBeLessThan(4000 + 200 + ENTRY_OVERHEAD_BYTES);
+  });
+
+  it('refuses an answer larger than the ceiling instead of holding it', async () => {
+    const { app, cache } = cachedApp(1024 * 1024, (u) => Number(u.searchParams.get('n')), 5000);
+    expect((await app.request('/data?n=4000')).status).toBe(200);
+    const res = await app.request('/data?n=6000');
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('answer_too_large');
+    expect(cache.stats().entries).toBe(1);
   });
 });

@@ -1,3 +1,5 @@
+// First, before any module that builds schemas.
+import './zod-config';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';

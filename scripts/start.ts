@@ -1,16 +1,27 @@
 /**
  * `npm start`: makes sure the demo build, the live database and the client build exist and are
- * current, then serves the app and its API on PORT (default 8787). The live database is never
- * regenerated: it only moves forward through migrations (see scripts/prepare-data.ts).
+ * current, then serves the app and its API on HOST:PORT (default 127.0.0.1:8787). The live
+ * database is never regenerated: it only moves forward through migrations (see
+ * scripts/prepare-data.ts). SIGTERM or SIGINT stops it: no new connections, requests in flight
+ * finish (until DRAIN_SECONDS), DuckDB is closed, the process exits.
  */
 import { startServer } from '../api/server';
+import { serverSettings } from '../api/http/server-settings';
 import { LIVE_DB_PATH } from './lib/paths';
 import { ensureClientBuild } from './build-client';
 import { ensureDefaultDatabase, ensureLiveDatabase } from './prepare-data';
 
-const port = Number(process.env.PORT ?? 8787);
-const dbPath = process.env.DB_PATH ?? LIVE_DB_PATH;
+/** An error as one line: operators read it in a terminal or a journal, not a stack trace. */
+function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0]!.trim();
+}
+
+const writeLine = (line: string) => process.stdout.write(`${line}\n`);
+
 try {
+  const settings = serverSettings();
+  const dbPath = process.env.DB_PATH ?? LIVE_DB_PATH;
   if (!process.env.DB_PATH) {
     await ensureDefaultDatabase();
     await ensureLiveDatabase(dbPath);
@@ -18,20 +29,48 @@ try {
   if (!process.env.SKIP_CLIENT_BUILD) await ensureClientBuild();
   const { close, holder } = await startServer({
     dbPath,
-    port,
+    port: settings.port,
+    hostname: settings.host,
+    drainMs: settings.drainMs,
+    cacheBytes: settings.cacheBytes,
     readOnly: process.env.DB_READ_ONLY === '1',
     mapStyleUrl: process.env.MAP_STYLE_URL || undefined,
+    accessLog: writeLine,
   });
   const { ctx, version } = holder.current;
+  const shown = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   console.log(
-    `[server] Peta Kolaborasi on http://localhost:${port} (data ${version}, ${ctx.extent.from} – ${ctx.extent.to})`,
+    `[server] Peta Kolaborasi on http://${shown}:${settings.port} (data ${version}, ${ctx.extent.from} – ${ctx.extent.to})`,
   );
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void close().then(() => process.exit(0));
-    });
-  }
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    // A terminal's Ctrl-C reaches this process and npm, which forwards it again: stop once.
+    if (stopping) return;
+    stopping = true;
+    console.log(`[server] ${signal}: draining requests in flight (at most ${settings.drainMs} ms)`);
+    close().then(
+      ({ timedOut, cache }) => {
+        console.log(
+          JSON.stringify({
+            time: new Date().toISOString(),
+            event: 'stopped',
+            drained: !timedOut,
+            cache_entries: cache.entries,
+            cache_bytes: cache.bytes,
+            cache_max_bytes: cache.maxBytes,
+          }),
+        );
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(`[server] stopping failed: ${oneLine(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 } catch (err) {
-  console.error(`[server] ${(err as Error).message}`);
+  console.error(`[server] ${oneLine(err)}`);
   process.exit(1);
 }

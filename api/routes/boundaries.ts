@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
-import { BoundaryParams } from '../schemas/filters';
+import { BoundaryParams, BoundaryQuery } from '../schemas/filters';
 import { validate } from '../validate';
 
 /**
@@ -10,6 +10,7 @@ import { validate } from '../validate';
 export const boundaries = new Hono<AppEnv>().get(
   '/:level',
   validate('param', BoundaryParams),
+  validate('query', BoundaryQuery),
   (c) => {
     const file = c.var.boundaries[c.req.valid('param').level];
     const headers: Record<string, string> = {

@@ -4,6 +4,8 @@ import { AGGREGATORS, AID_TYPES, LEVELS, RECIPIENT_TYPES } from '../domain';
 import type { AppEnv } from '../env';
 import { AID_TYPE_LABELS, LEVEL_LABELS, RECIPIENT_TYPE_LABELS, SOURCES } from '../labels';
 import { DEFAULT_UNDERSERVED_THRESHOLD } from '../db/metrics';
+import { NoQuery } from '../schemas/filters';
+import { validate } from '../validate';
 
 /** Everything a client needs to build its filters and legends, and where the data comes from. */
 function metaBody(c: Context<AppEnv>, facts: MetaFacts) {
@@ -48,6 +50,6 @@ function metaBody(c: Context<AppEnv>, facts: MetaFacts) {
 }
 export type Meta = ReturnType<typeof metaBody>;
 
-export const meta = new Hono<AppEnv>().get('/', async (c) =>
+export const meta = new Hono<AppEnv>().get('/', validate('query', NoQuery), async (c) =>
   c.json(metaBody(c, await c.var.db.read(queryMeta))),
 );

@@ -12,6 +12,23 @@ import { DEFAULT_UNDERSERVED_THRESHOLD } from '../db/metrics';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The first day a figure can cover: the platform holds no aid before 2020. */
+export const FIRST_DATA_DAY = '2020-01-01';
+/** Items one list parameter may carry (repeated keys and commas together); beyond it is junk. */
+export const MAX_LIST_ITEMS = 32;
+/** Longest input an error message quotes back. */
+const QUOTE_CHARS = 40;
+
+/** Today's date in Jakarta (UTC+7, no daylight saving). */
+export function jakartaToday(now = Date.now()): string {
+  return new Date(now + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
+function quote(value: unknown): string {
+  const s = String(value);
+  return s.length > QUOTE_CHARS ? `${s.slice(0, QUOTE_CHARS)}…` : s;
+}
+
 export const IsoDate = z
   .string()
   .regex(ISO_DATE, 'expected a date as YYYY-MM-DD')
@@ -20,7 +37,25 @@ export const IsoDate = z
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
   }, 'not a real calendar date');
 
-/** A list parameter: repeated keys or commas (`aid_type=sembako&aid_type=thr`, `aid_type=sembako,thr`). */
+/**
+ * A date a figure may cover: from 2020-01-01 to today in Jakarta. Dates outside it hold no data,
+ * and an unbounded range would make a day-by-day answer as large as the caller likes.
+ */
+export const DataDate = IsoDate.superRefine((s, ctx) => {
+  const today = jakartaToday();
+  if (s < FIRST_DATA_DAY || s > today) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must lie between ${FIRST_DATA_DAY} and ${today} (today in Jakarta)`,
+    });
+  }
+});
+
+/**
+ * A list parameter: repeated keys or commas (`aid_type=sembako&aid_type=thr`,
+ * `aid_type=sembako,thr`), at most MAX_LIST_ITEMS items. The count is checked before the values,
+ * so thousands of bad items make one issue, not thousands.
+ */
 export function slugList<const T extends readonly [string, ...string[]]>(values: T) {
   return z
     .union([z.string(), z.array(z.string())])
@@ -31,10 +66,11 @@ export function slugList<const T extends readonly [string, ...string[]]>(values:
         .map((s) => s.trim())
         .filter(Boolean),
     )
+    .pipe(z.array(z.string()).max(MAX_LIST_ITEMS, `at most ${MAX_LIST_ITEMS} values`))
     .pipe(
       z.array(
         z.enum(values, {
-          error: (i) => `unknown value '${String(i.input)}'; expected one of ${values.join(', ')}`,
+          error: (i) => `unknown value '${quote(i.input)}'; expected one of ${values.join(', ')}`,
         }),
       ),
     )
@@ -74,10 +110,22 @@ const Bool = z
   .optional()
   .transform((v) => v === 'true' || v === '1');
 
+/**
+ * The same query object, rejecting every parameter it does not know with an issue of its own
+ * (so the 400 names it): junk parameters must not make distinct cache keys for one answer.
+ */
+export function strictQuery<Shape extends z.core.$ZodShape>(object: z.ZodObject<Shape>) {
+  const known = Object.keys(object.shape);
+  const message = known.length
+    ? `unknown parameter; this endpoint accepts ${known.join(', ')}`
+    : 'unknown parameter; this endpoint takes none';
+  return object.catchall(z.unknown().refine(() => false, message));
+}
+
 /** The filters every aggregate endpoint shares (DESIGN section 8). */
 export const FilterFields = z.object({
-  from: IsoDate.optional(),
-  to: IsoDate.optional(),
+  from: DataDate.optional(),
+  to: DataDate.optional(),
   aid_type: slugList(AID_TYPES),
   aggregator: slugList(AGGREGATORS),
   recipient_type: slugList(RECIPIENT_TYPES),
@@ -90,58 +138,65 @@ const datesInOrder = (f: { from?: string | undefined; to?: string | undefined })
   !f.from || !f.to || f.from <= f.to;
 const DATE_ORDER = { message: 'from must not be after to', path: ['from'] };
 
-export const Filters = FilterFields.refine(datesInOrder, DATE_ORDER);
+export const Filters = strictQuery(FilterFields).refine(datesInOrder, DATE_ORDER);
 export type Filters = z.infer<typeof Filters>;
 
-export const ChoroplethQuery = FilterFields.omit({ area: true })
-  .extend({
+export const ChoroplethQuery = strictQuery(
+  FilterFields.omit({ area: true }).extend({
     level: Level.optional().transform((v) => v ?? 'rw'),
     parent: RegionCode.optional(),
     threshold: Threshold,
-  })
-  .refine(datesInOrder, DATE_ORDER);
+  }),
+).refine(datesInOrder, DATE_ORDER);
 export type ChoroplethQuery = z.infer<typeof ChoroplethQuery>;
 
-export const GapsQuery = FilterFields.omit({ area: true })
-  .extend({
+export const GapsQuery = strictQuery(
+  FilterFields.omit({ area: true }).extend({
     level: Level.optional().transform((v) => v ?? 'rw'),
     parent: RegionCode.optional(),
     threshold: Threshold,
     limit: intParam(1, 5000, 50),
     min_need: intParam(0, 10_000_000, 1),
-  })
-  .refine(datesInOrder, DATE_ORDER);
+  }),
+).refine(datesInOrder, DATE_ORDER);
 export type GapsQuery = z.infer<typeof GapsQuery>;
 
-export const TimeseriesQuery = FilterFields.extend({
-  interval: z
-    .enum(['day', 'week'])
-    .optional()
-    .transform((v) => v ?? 'day'),
-  cumulative: Bool,
-}).refine(datesInOrder, DATE_ORDER);
+export const TimeseriesQuery = strictQuery(
+  FilterFields.extend({
+    interval: z
+      .enum(['day', 'week'])
+      .optional()
+      .transform((v) => v ?? 'day'),
+    cumulative: Bool,
+  }),
+).refine(datesInOrder, DATE_ORDER);
 export type TimeseriesQuery = z.infer<typeof TimeseriesQuery>;
 
-export const AreaQuery = FilterFields.omit({ area: true })
-  .extend({ threshold: Threshold })
-  .refine(datesInOrder, DATE_ORDER);
+export const AreaQuery = strictQuery(
+  FilterFields.omit({ area: true }).extend({ threshold: Threshold }),
+).refine(datesInOrder, DATE_ORDER);
 export type AreaQuery = z.infer<typeof AreaQuery>;
 
 export const AreaParams = z.object({ code: RegionCode });
 
-export const InstitutionsQuery = FilterFields.omit({ recipient_type: true })
-  .extend({ type: slugList(INSTITUTION_TYPES) })
-  .refine(datesInOrder, DATE_ORDER);
+export const InstitutionsQuery = strictQuery(
+  FilterFields.omit({ recipient_type: true }).extend({ type: slugList(INSTITUTION_TYPES) }),
+).refine(datesInOrder, DATE_ORDER);
 export type InstitutionsQuery = z.infer<typeof InstitutionsQuery>;
 
-export const ExportQuery = FilterFields.omit({ area: true })
-  .extend({
+export const ExportQuery = strictQuery(
+  FilterFields.omit({ area: true }).extend({
     level: Level.optional().transform((v) => v ?? 'rw'),
     parent: RegionCode.optional(),
     threshold: Threshold,
     format: z.enum(['csv', 'geojson']),
-  })
-  .refine(datesInOrder, DATE_ORDER);
+  }),
+).refine(datesInOrder, DATE_ORDER);
 export type ExportQuery = z.infer<typeof ExportQuery>;
 
 export const BoundaryParams = z.object({ level: Level });
+/** `v` is the version /api/meta names; any value is accepted (an old one is revalidated). */
+export const BoundaryQuery = strictQuery(z.object({ v: z.string().max(64).optional() }));
+
+/** Endpoints that take no query parameters at all. */
+export const NoQuery = strictQuery(z.object({}));
