@@ -32,6 +32,7 @@ const PAGE = 20_000;
 
 export const AuditQuery = z
   .object({ from: IsoDate, to: IsoDate, format: z.enum(['csv', 'json']).optional().default('csv') })
+  .strict()
   .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
   .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_DAYS, {
     message: `a period of at most ${MAX_DAYS} days`,

@@ -48,6 +48,7 @@ export const RecordsQuery = z
     offset: intParam(0, 100_000_000, 0),
     limit: intParam(1, 500, 100),
   })
+  .strict()
   .refine((q) => !q.from || !q.to || q.from <= q.to, {
     message: 'from must not be after to',
     path: ['from'],
@@ -63,6 +64,7 @@ export const OverlapParams = z
     aid_type: slugList(AID_TYPES),
     status: slugList(RECORD_STATUSES),
   })
+  .strict()
   .refine((q) => !q.from || !q.to || q.from <= q.to, {
     message: 'from must not be after to',
     path: ['from'],
