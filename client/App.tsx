@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Dashboard } from './components/Dashboard';
 import { rememberLanguage, type Language } from './i18n';
 import { serializeViewState, type PageKey } from './url-state';
+import type { ExpiredOn } from './components/SignInPage';
 import { describePrincipal, useSession } from './use-session';
 import { useViewState } from './use-view-state';
 import { isVerifier, seesVerifyPage } from './verify-rules';
@@ -35,8 +36,8 @@ export function App() {
   const session = useSession();
   const principal = session.principal;
   const isAggregator = principal?.role === 'aggregator';
-  // The session ended while in use: the sign-in page says so.
-  const [expired, setExpired] = useState(false);
+  // The session ended while in use on the upload or the verify page: the sign-in page says so.
+  const [expired, setExpired] = useState<ExpiredOn | null>(null);
   const go = (page: PageKey, replace = false) => setView({ page }, { replace });
 
   const link = (page: PageKey, label: string, testId: string) => (
@@ -102,14 +103,15 @@ export function App() {
   );
 
   let page: ReactNode = null;
-  if (view.page === 'methods') page = <DataMethodsPage lang={lang} onClose={() => go('map')} />;
+  if (view.page === 'methods')
+    page = <DataMethodsPage lang={lang} principal={principal} onClose={() => go('map')} />;
   else if (view.page === 'signin')
     page = (
       <SignInPage
         session={session}
         expired={expired}
         onSignedIn={(p) => {
-          setExpired(false);
+          setExpired(null);
           go(p.role === 'aggregator' ? 'upload' : isVerifier(p) ? 'verify' : 'map', true);
         }}
         onGo={(next) => go(next)}
@@ -123,7 +125,7 @@ export function App() {
         onSignIn={() => go('signin')}
         onExpired={() => {
           session.expire();
-          setExpired(true);
+          setExpired('upload');
           go('signin');
         }}
       />
@@ -137,7 +139,7 @@ export function App() {
         onUpload={() => go('upload')}
         onExpired={() => {
           session.expire();
-          setExpired(true);
+          setExpired('verify');
           go('signin');
         }}
       />

@@ -6,8 +6,10 @@ import type { GapRow } from '../api/db/gaps';
 import type { InstitutionRow } from '../api/db/institutions';
 import type { Meta } from '../api/routes/meta';
 import type {
+  AggregatorQueue,
   DuplicateLink,
   HistoryEvent,
+  OverlapRow,
   RecordHistory,
   RecordRow,
   RecordVersion,
@@ -38,6 +40,9 @@ export const UNVERIFIED_VIEW_STATUSES: readonly RecordStatus[] = [
   'verified_kelurahan',
   'verified',
 ];
+
+/** Records still waiting for one of the two checks (the planners' "records waiting" measure). */
+export const WAITING_STATUSES: readonly RecordStatus[] = ['submitted', 'verified_kelurahan'];
 
 /** The filters every data request carries (dates already resolved against the data's extent). */
 export interface QueryFilters {
@@ -508,3 +513,33 @@ export function moveRecords(body: TransitionRequest): Promise<TransitionResult> 
     body: JSON.stringify(body),
   });
 }
+
+// ——— Planners: overlap between aggregators and verification queues (private answers) ———
+
+export type { AggregatorQueue, OverlapRow };
+
+/** What the overlap answer depends on besides level and parent (it ignores other filters). */
+export type OverlapFilters = Pick<QueryFilters, 'from' | 'to' | 'aid' | 'status'>;
+
+/**
+ * Per region, the households served by more than one aggregator. The key starts with the
+ * caller like every record answer, so it goes when the caller signs out.
+ */
+export const overlapOptions = (caller: string, level: string, f: OverlapFilters, parent?: string) =>
+  queryOptions({
+    retry: retryUnlessRefused,
+    queryKey: [RECORDS_KEY, caller, 'overlap', level, f, parent],
+    queryFn: () =>
+      send<{ rows: OverlapRow[] }>(
+        `/api/records/overlap?${queryString({ ...f, aggregator: [], recipient: [] }, { level, parent })}`,
+      ),
+  });
+
+/** Per aggregator: records waiting at each check, the oldest waiting upload, time to verify. */
+export const queueStatsOptions = (caller: string) =>
+  queryOptions({
+    retry: retryUnlessRefused,
+    queryKey: [RECORDS_KEY, caller, 'stats'],
+    queryFn: () => send<{ aggregators: AggregatorQueue[] }>('/api/records/stats'),
+    staleTime: 0,
+  });

@@ -7,6 +7,7 @@ import {
   colourScale,
   hexToRgba,
   legendBins,
+  NO_AID_HEX,
 } from './colour';
 
 describe('colour scales and legend bins', () => {
@@ -58,5 +59,37 @@ describe('legend bins of rates', () => {
     const bins = legendBins('covid_per_10k', [0.4, 3.2, 17.9]);
     expect(bins).toHaveLength(6);
     expect(bins.at(-1)!.to).toBe(20);
+  });
+});
+
+describe('legend bins of the planner measures', () => {
+  it('class waiting records by rounded quantiles of the regions with any, from 1 up', () => {
+    const values = [0, 0, ...Array.from({ length: 60 }, (_, i) => i + 1)];
+    const bins = legendBins('records_waiting', values);
+    expect(bins).toHaveLength(6);
+    expect(bins[0]!.from).toBe(0);
+    expect(bins.at(-1)!.to).toBe(Infinity);
+    for (const b of bins.slice(1)) expect(Number.isInteger(b.from)).toBe(true);
+    const colour = colourScale(bins);
+    expect(colour(1)).toBe(bins[0]!.colour);
+    expect(colour(60)).toBe(bins.at(-1)!.colour);
+    // A value at a break belongs to the bin above it.
+    expect(colour(bins[2]!.from)).toBe(bins[2]!.colour);
+    expect(colour(bins[2]!.from - 1)).toBe(bins[1]!.colour);
+  });
+
+  it('merge breaks that round alike and spread the colours over the ramp', () => {
+    const bins = legendBins('records_waiting', [1, 1, 1, 1, 1, 1, 1, 2, 2, 5]);
+    expect(bins.map((b) => b.from)).toEqual([0, 2]);
+    expect(new Set(bins.map((b) => b.colour)).size).toBe(2);
+  });
+
+  it('class shares at two significant digits, and have no bins without any share above 0', () => {
+    const bins = legendBins('multi_aggregator_share', [0, 0.00053, 0.0011, 0.0012, 0.0019, 0.035]);
+    expect(bins.length).toBeGreaterThan(1);
+    for (const b of bins.slice(1)) expect(Number(b.from.toPrecision(2))).toBe(b.from);
+    expect(legendBins('multi_aggregator_share', [0, 0, 0])).toEqual([]);
+    expect(legendBins('records_waiting', [])).toEqual([]);
+    expect(colourScale([])(3)).toBe(NO_AID_HEX);
   });
 });

@@ -93,3 +93,55 @@ export async function shoot(page: Page, name: string, fullPage = false): Promise
   if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage });
 }
+
+/** Waits until deck.gl has drawn a frame whose data key contains `part` (any, without one). */
+export async function paintedWith(page: Page, part = ''): Promise<string> {
+  await page.waitForFunction(
+    (p) => document.querySelector('[data-testid=map]')?.getAttribute('data-painted')?.includes(p),
+    part,
+  );
+  await page.waitForTimeout(300); // the canvas is composited after the frame
+  return (await page.getByTestId('map').getAttribute('data-painted'))!;
+}
+
+const MAP_BACKGROUND = [0xe8, 0xee, 0xf2];
+const FILL_ALPHA = 220 / 255;
+
+/**
+ * How many of the legend's colours (as drawn: blended over the map's background) appear on the
+ * map, the legend itself left out.
+ */
+export async function legendColoursOnMap(
+  page: Page,
+  swatchSelector = '.legend li .swatch, .legend td .swatch',
+  tolerance = 3,
+): Promise<number> {
+  const swatches = await page
+    .locator(swatchSelector)
+    .evaluateAll((els) =>
+      els.map((e) => getComputedStyle(e).backgroundColor.match(/\d+/g)!.slice(0, 3).map(Number)),
+    );
+  const drawn = swatches.map((c) =>
+    c.map((v, k) => Math.round(v * FILL_ALPHA + MAP_BACKGROUND[k]! * (1 - FILL_ALPHA))),
+  );
+  const map = (await page.getByTestId('map').boundingBox())!;
+  const legend = (await page.getByTestId('legend').boundingBox())!;
+  const { PNG } = await import('pngjs');
+  const png = PNG.sync.read(await page.getByTestId('map').screenshot());
+  const inLegend = (x: number, y: number) =>
+    x + map.x >= legend.x - 2 &&
+    x + map.x <= legend.x + legend.width + 2 &&
+    y + map.y >= legend.y - 2 &&
+    y + map.y <= legend.y + legend.height + 2;
+  const seen = new Set<number>();
+  for (let y = 5; y < png.height; y += 3) {
+    for (let x = 5; x < png.width; x += 3) {
+      if (inLegend(x, y)) continue;
+      const i = (y * png.width + x) * 4;
+      drawn.forEach((c, k) => {
+        if (c.every((v, ch) => Math.abs(v - png.data[i + ch]!) <= tolerance)) seen.add(k);
+      });
+    }
+  }
+  return seen.size;
+}

@@ -1,6 +1,10 @@
 const integer = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 1 });
 const percent = new Intl.NumberFormat('id-ID', { style: 'percent', maximumFractionDigits: 1 });
+const smallPercent = new Intl.NumberFormat('id-ID', {
+  style: 'percent',
+  maximumSignificantDigits: 2,
+});
 const dayMonth = {
   id: new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'short', timeZone: 'UTC' }),
   en: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }),
@@ -19,6 +23,15 @@ export function formatRate(n: number | null): string {
 
 export function formatShare(n: number | null): string {
   return n === null ? '–' : percent.format(n);
+}
+
+/**
+ * A share that may be small: below 1 % with two significant digits (0,11%), so that small shares
+ * do not all read 0%; otherwise as formatShare.
+ */
+export function formatSmallShare(n: number | null): string {
+  if (n === null) return '–';
+  return n !== 0 && Math.abs(n) < 0.01 ? smallPercent.format(n) : percent.format(n);
 }
 
 /** An ISO date as a short day and month in the UI language (24 Apr, 1 Mei / 1 May). */

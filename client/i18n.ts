@@ -37,6 +37,19 @@ export const resources = {
         gap: 'Kesenjangan (kebutuhan − terjangkau)',
         packages_per_100_need: 'Paket per 100 rumah tangga rentan',
         covid_per_10k: 'Kasus COVID-19 per 10.000 penduduk',
+        records_waiting: 'Catatan menunggu verifikasi',
+        multi_aggregator_share: 'Rumah tangga dilayani >1 agregator',
+      },
+      plannerMeasures: {
+        group: 'Khusus perencana',
+        badge: 'Khusus perencana',
+        noneWaiting: 'Tidak ada catatan menunggu',
+        noneServedTwice: 'Tidak ada rumah tangga dilayani >1 agregator',
+        waitingNote:
+          'Catatan yang diajukan atau baru diverifikasi kelurahan, menurut tanggal distribusi.',
+        overlapNote:
+          'Rumah tangga di wilayah tempat tinggalnya, termasuk catatan yang belum diverifikasi (tanpa yang ditolak atau dikembalikan). Filter agregator dan penerima tidak berlaku.',
+        overlapCount: '{{multi}} dari {{served}} rumah tangga yang dilayani',
       },
       time: {
         title: 'Waktu',
@@ -70,6 +83,9 @@ export const resources = {
         gap: 'Kesenjangan',
         total: '{{n}} wilayah',
         none: 'Tidak ada wilayah kurang terlayani untuk filter ini.',
+        overlap: '>1 agr.',
+        overlapTitle:
+          'Rumah tangga yang dilayani lebih dari satu agregator (termasuk catatan belum diverifikasi; khusus perencana)',
       },
       chart: { title: 'Paket per hari menurut jenis bantuan', areaTitle: 'Tren di wilayah ini' },
       area: {
@@ -89,6 +105,9 @@ export const resources = {
         noAggregator: 'Belum ada agregator yang menyalurkan di sini.',
         institutions: 'Lembaga di wilayah ini',
         noInstitutions: 'Tidak ada lembaga tercatat.',
+        dataPer: 'data per {{date}}',
+        noVerifiedData: 'belum ada data terverifikasi',
+        latestData: 'Data agregator terverifikasi terakhir per {{date}}.',
         households: 'rumah tangga',
         population: 'penduduk',
         modelled: 'Batas RW dimodelkan',
@@ -137,9 +156,14 @@ export const resources = {
         invalid: 'Token tidak dikenal atau sudah tidak berlaku. Periksa kembali token Anda.',
         tooMany: 'Terlalu banyak percobaan masuk. Tunggu sebentar, lalu coba lagi.',
         failed: 'Tidak dapat masuk saat ini ({{status}}). Coba lagi sebentar lagi.',
-        expired: 'Sesi Anda sudah berakhir. Masuk lagi, lalu kirim ulang berkas Anda.',
+        expired: {
+          upload: 'Sesi Anda sudah berakhir. Masuk lagi, lalu kirim ulang berkas Anda.',
+          verify:
+            'Sesi Anda sudah berakhir. Masuk lagi untuk melanjutkan verifikasi; keputusan yang belum tersimpan perlu diambil ulang.',
+        },
         already: 'Anda masuk sebagai {{who}}.',
         toUpload: 'Ke unggah data',
+        toVerify: 'Ke verifikasi',
         toMap: 'Ke peta',
       },
       upload: {
@@ -438,6 +462,34 @@ export const resources = {
         noteCount:
           'Termasuk {{pending}} paket yang masih diperiksa; angka publik (hanya data terverifikasi): {{public}} paket.',
       },
+      freshness: {
+        title: 'Data per agregator',
+        intro:
+          'Angka publik hanya menghitung catatan terverifikasi. Tanggal berikut menunjukkan sampai kapan data terverifikasi setiap agregator tersedia: wilayah tanpa bantuan tercatat belum tentu tidak dilayani bila agregatornya belum melapor atau belum diverifikasi.',
+        caption: 'Unggahan terverifikasi terakhir dan hari distribusi terverifikasi terakhir',
+        aggregator: 'Agregator',
+        dataPer: 'Unggahan terverifikasi terakhir',
+        through: 'Distribusi terverifikasi sampai',
+        dataPerValue: 'Data per {{date}}',
+        none: 'Belum ada data terverifikasi',
+      },
+      queues: {
+        title: 'Antrean verifikasi per agregator',
+        intro:
+          'Khusus perencana dan admin. Catatan yang menunggu pemeriksaan kelurahan dan provinsi, unggahan tertua yang masih menunggu, dan median waktu dari unggah sampai terverifikasi provinsi.',
+        caption: 'Antrean verifikasi saat ini',
+        aggregator: 'Agregator',
+        atKelurahan: 'Menunggu kelurahan',
+        atProvince: 'Menunggu provinsi',
+        oldest: 'Unggahan tertua menunggu',
+        median: 'Median sampai terverifikasi',
+        hours: '{{n}} jam',
+        nothingWaiting: 'tidak ada',
+        total: 'Jumlah',
+        noMedian:
+          '“–” pada median: belum ada catatan agregator itu yang diverifikasi provinsi melalui platform.',
+        error: 'Antrean verifikasi tidak dapat dimuat.',
+      },
       panel: 'Panel',
       showPanel: 'Tampilkan panel',
       hidePanel: 'Sembunyikan panel',
@@ -480,6 +532,18 @@ export const resources = {
         gap: 'Gap (need − reached)',
         packages_per_100_need: 'Packages per 100 vulnerable households',
         covid_per_10k: 'COVID-19 cases per 10,000 residents',
+        records_waiting: 'Records waiting for verification',
+        multi_aggregator_share: 'Households served by >1 aggregator',
+      },
+      plannerMeasures: {
+        group: 'Planners only',
+        badge: 'Planners only',
+        noneWaiting: 'No record waiting',
+        noneServedTwice: 'No household served by >1 aggregator',
+        waitingNote: 'Records submitted or verified by the kelurahan only, by distribution date.',
+        overlapNote:
+          'Households in their home area, including records not verified yet (rejected and returned ones left out). Aggregator and recipient filters do not apply.',
+        overlapCount: '{{multi}} of {{served}} households served',
       },
       time: {
         title: 'Time',
@@ -514,6 +578,9 @@ export const resources = {
         total_one: '{{n}} area',
         total_other: '{{n}} areas',
         none: 'No underserved areas for these filters.',
+        overlap: '>1 agg.',
+        overlapTitle:
+          'Households served by more than one aggregator (records not verified yet included; planners only)',
       },
       chart: { title: 'Packages per day by aid type', areaTitle: 'Trend in this area' },
       area: {
@@ -533,6 +600,9 @@ export const resources = {
         noAggregator: 'No aggregator has delivered here yet.',
         institutions: 'Institutions in this area',
         noInstitutions: 'No institutions recorded.',
+        dataPer: 'data as of {{date}}',
+        noVerifiedData: 'no verified data yet',
+        latestData: 'The latest verified aggregator data are as of {{date}}.',
         households: 'households',
         population: 'residents',
         modelled: 'Modelled RW boundaries',
@@ -577,9 +647,14 @@ export const resources = {
         invalid: 'This token is unknown or no longer valid. Please check it again.',
         tooMany: 'Too many sign-in attempts. Wait a moment, then try again.',
         failed: 'Signing in is not possible right now ({{status}}). Please try again shortly.',
-        expired: 'Your session has ended. Sign in again, then send your file again.',
+        expired: {
+          upload: 'Your session has ended. Sign in again, then send your file again.',
+          verify:
+            'Your session has ended. Sign in again to go on verifying; decisions that were not saved need to be taken again.',
+        },
         already: 'You are signed in as {{who}}.',
         toUpload: 'Go to upload',
+        toVerify: 'Go to verification',
         toMap: 'Go to the map',
       },
       upload: {
@@ -898,6 +973,34 @@ export const resources = {
           'They include {{pending}} package still being checked; the public figure (verified records only): {{public}} packages.',
         noteCount_other:
           'They include {{pending}} packages still being checked; the public figure (verified records only): {{public}} packages.',
+      },
+      freshness: {
+        title: 'Data per aggregator',
+        intro:
+          'Public figures count verified records only. These dates show how far each aggregator’s verified data reach: an area without recorded aid is not necessarily unserved when its aggregator has not reported yet or is not verified yet.',
+        caption: 'Last verified upload and last verified distribution day',
+        aggregator: 'Aggregator',
+        dataPer: 'Last verified upload',
+        through: 'Verified distributions through',
+        dataPerValue: 'Data as of {{date}}',
+        none: 'No verified data yet',
+      },
+      queues: {
+        title: 'Verification queues per aggregator',
+        intro:
+          'For planners and admins. Records waiting for the kelurahan and the province check, the oldest upload still waiting, and the median time from upload to the province’s verification.',
+        caption: 'Verification queues now',
+        aggregator: 'Aggregator',
+        atKelurahan: 'Waiting for kelurahan',
+        atProvince: 'Waiting for province',
+        oldest: 'Oldest waiting upload',
+        median: 'Median to verified',
+        hours: '{{n}} h',
+        nothingWaiting: 'none',
+        total: 'Total',
+        noMedian:
+          '“–” for the median: none of that aggregator’s records was verified by the province on the platform yet.',
+        error: 'The verification queues could not be loaded.',
       },
       panel: 'Panel',
       showPanel: 'Show panel',

@@ -1,6 +1,6 @@
 import { GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Feature, Point } from 'geojson';
-import type { Boundaries, ChoroplethRow, Institutions } from './api';
+import type { Boundaries, Institutions } from './api';
 import {
   bivariateColour,
   colourScale,
@@ -12,7 +12,8 @@ import {
   type LegendBin,
   type Rgba,
 } from './colour';
-import type { MetricKey } from './url-state';
+import type { MapRow } from './planner-measures';
+import { isPlannerMetric, type MetricKey } from './url-state';
 
 const SELECTED_LINE: Rgba = [20, 20, 20, 255];
 
@@ -30,9 +31,9 @@ const LINE_COLOUR: Rgba = [255, 255, 255, 200];
 const UNCOVERED_LINE: Rgba = [120, 20, 20, 255];
 const NO_SELECTION = { type: 'FeatureCollection' as const, features: [] };
 
-/** The fill of one region for the metric shown; grey when it has no value or no aid. */
+/** The fill of one region for the metric shown; grey when it has no value, no aid or zero. */
 export function fillColour(
-  row: ChoroplethRow | undefined,
+  row: MapRow | undefined,
   style: Omit<ChoroplethStyle, 'dataKey'>,
   colour: (v: number) => string,
 ): Rgba {
@@ -45,6 +46,8 @@ export function fillColour(
   const value = metricValue(row, style.metric);
   if (value === null) return NO_AID_COLOUR;
   if (style.metric === 'coverage' && row.households_reached === 0) return NO_AID_COLOUR;
+  // No record waiting, no household served twice: nothing for a planner to look at.
+  if (isPlannerMetric(style.metric) && value === 0) return NO_AID_COLOUR;
   return hexToRgba(colour(value));
 }
 
@@ -60,7 +63,7 @@ export function selectionOf(boundaries: Boundaries, selected: string | undefined
 /** Area fills (with outlines over an online basemap) and the selected region's outline. */
 export function choroplethLayers(
   boundaries: Boundaries,
-  rows: Map<string, ChoroplethRow>,
+  rows: ReadonlyMap<string, MapRow>,
   style: ChoroplethStyle,
   selection: Boundaries | typeof NO_SELECTION,
 ) {

@@ -47,3 +47,27 @@ export function formatDateTime(iso: string, lang: Language): string {
 export function formatPercent(fraction: number, lang: Language): string {
   return `${integers[lang].format(Math.round(fraction * 100))}%`;
 }
+
+const dayOptions: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', year: 'numeric' };
+// Calendar days (YYYY-MM-DD) are read as they are; upload times as the day in Jakarta.
+const calendarDays = {
+  id: new Intl.DateTimeFormat(LOCALES.id, { ...dayOptions, timeZone: 'UTC' }),
+  en: new Intl.DateTimeFormat(LOCALES.en, { ...dayOptions, timeZone: 'UTC' }),
+};
+const jakartaDays = {
+  id: new Intl.DateTimeFormat(LOCALES.id, { ...dayOptions, timeZone: 'Asia/Jakarta' }),
+  en: new Intl.DateTimeFormat(LOCALES.en, { ...dayOptions, timeZone: 'Asia/Jakarta' }),
+};
+
+/** A number with at most one decimal (36,5 in Indonesian, 36.5 in English). */
+export function formatDecimal(n: number, lang: Language): string {
+  return oneDecimal[lang].format(n);
+}
+
+/** A day in full (27 Mei 2020): a calendar day as it is, a timestamp as its day in Jakarta. */
+export function formatDay(iso: string, lang: Language): string {
+  const calendar = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  const d = new Date(calendar ? `${iso}T00:00:00Z` : iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return (calendar ? calendarDays : jakartaDays)[lang].format(d);
+}

@@ -9,7 +9,9 @@ export type MetricKey =
   | 'status'
   | 'packages_per_100_need'
   | 'covid_per_10k'
-  | 'bivariate';
+  | 'bivariate'
+  | 'records_waiting'
+  | 'multi_aggregator_share';
 
 export interface MethodsText {
   title: string;
@@ -41,6 +43,8 @@ const METRIC_ORDER: MetricKey[] = [
   'packages_per_100_need',
   'covid_per_10k',
   'bivariate',
+  'records_waiting',
+  'multi_aggregator_share',
 ];
 export { METRIC_ORDER };
 
@@ -112,6 +116,16 @@ export const METHODS_TEXT: Record<'id' | 'en', MethodsText> = {
         term: 'Kebutuhan × cakupan',
         definition:
           'Peta dua variabel dengan 9 kelas: kebutuhan dibagi menjadi sepertiga wilayah yang tampil (rendah, sedang, tinggi); cakupan di bawah 25 %, 25–50 %, dan 50 % ke atas. Merah muda pekat = kebutuhan tinggi dengan cakupan rendah.',
+      },
+      records_waiting: {
+        term: 'Catatan menunggu verifikasi (khusus perencana)',
+        definition:
+          'Jumlah catatan distribusi yang diajukan agregator atau baru diverifikasi kelurahan dan belum diverifikasi provinsi, dihitung di tempat paket diserahkan menurut tanggal distribusi. Tidak masuk angka publik.',
+      },
+      multi_aggregator_share: {
+        term: 'Rumah tangga dilayani >1 agregator (khusus perencana)',
+        definition:
+          'Bagian rumah tangga terjangkau yang menerima bantuan dari lebih dari satu agregator pada rentang tanggal dan jenis bantuan yang dipilih, dihitung di wilayah tempat tinggalnya. Termasuk catatan yang belum diverifikasi; catatan yang ditolak atau dikembalikan tidak dihitung.',
       },
     },
     privacyTitle: 'Privasi',
@@ -187,6 +201,16 @@ export const METHODS_TEXT: Record<'id' | 'en', MethodsText> = {
         term: 'Need × coverage',
         definition:
           'A two-variable map with 9 classes: need in thirds of the areas shown (low, middle, high); coverage below 25 %, 25–50 %, and 50 % or more. Deep pink = high need with low coverage.',
+      },
+      records_waiting: {
+        term: 'Records waiting for verification (planners only)',
+        definition:
+          'Distribution records an aggregator submitted, or the kelurahan verified, that the province has not verified yet, counted where the packages were delivered by distribution date. Not part of the public figures.',
+      },
+      multi_aggregator_share: {
+        term: 'Households served by >1 aggregator (planners only)',
+        definition:
+          'The share of households reached that received aid from more than one aggregator in the chosen dates and aid types, counted in their home area. Records not verified yet count; rejected and returned records do not.',
       },
     },
     privacyTitle: 'Privacy',

@@ -137,3 +137,14 @@ describe('drill-down levels', () => {
     expect(childLevel('rw')).toBe('rw');
   });
 });
+
+describe('planner measures in the URL', () => {
+  it('round-trip like any measure; an unknown one falls back to coverage', () => {
+    for (const metric of ['records_waiting', 'multi_aggregator_share'] as const) {
+      const state = parseViewState(`?metric=${metric}`);
+      expect(state.metric).toBe(metric);
+      expect(serializeViewState(state)).toContain(`metric=${metric}`);
+    }
+    expect(parseViewState('?metric=records_hidden').metric).toBe('coverage');
+  });
+});

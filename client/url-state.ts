@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 export const LEVEL_OPTIONS = ['kota', 'kecamatan', 'kelurahan', 'rw'] as const;
-export const METRIC_OPTIONS = [
+/** The measures everyone may map. */
+export const PUBLIC_METRICS = [
   'coverage',
   'bivariate',
   'need',
@@ -11,6 +12,14 @@ export const METRIC_OPTIONS = [
   'packages_per_100_need',
   'covid_per_10k',
 ] as const;
+/**
+ * Measures for planners and admins only: records waiting for verification, and the share of
+ * households served by more than one aggregator. Anyone else with them in a link sees the
+ * default measure.
+ */
+export const PLANNER_METRICS = ['records_waiting', 'multi_aggregator_share'] as const;
+export const METRIC_OPTIONS = [...PUBLIC_METRICS, ...PLANNER_METRICS] as const;
+export const DEFAULT_METRIC = 'coverage';
 export const AID_TYPE_OPTIONS = ['sembako', 'siap_saji', 'lebaran', 'thr'] as const;
 export const INSTITUTION_TYPE_OPTIONS = [
   'orphanage',
@@ -33,6 +42,11 @@ export const PAGE_OPTIONS = ['map', 'methods', 'signin', 'upload', 'verify'] as 
 export const WINDOW_DAYS = 7;
 
 export type MetricKey = (typeof METRIC_OPTIONS)[number];
+export type PlannerMetric = (typeof PLANNER_METRICS)[number];
+
+export function isPlannerMetric(metric: MetricKey): metric is PlannerMetric {
+  return (PLANNER_METRICS as readonly string[]).includes(metric);
+}
 export type LevelKey = (typeof LEVEL_OPTIONS)[number];
 export type AidKey = (typeof AID_TYPE_OPTIONS)[number];
 export type InstitutionKey = (typeof INSTITUTION_TYPE_OPTIONS)[number];
@@ -99,7 +113,7 @@ export type Viewport = z.infer<typeof Viewport>;
 /** Shareable view state; every field falls back to its default, so a bad link still opens. */
 export const ViewState = z.object({
   level: z.enum(LEVEL_OPTIONS).catch('kelurahan'),
-  metric: z.enum(METRIC_OPTIONS).catch('coverage'),
+  metric: z.enum(METRIC_OPTIONS).catch(DEFAULT_METRIC),
   aid: listOf(AID_TYPE_OPTIONS),
   aggregator: slugList,
   recipient: slugList,

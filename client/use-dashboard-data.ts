@@ -15,8 +15,16 @@ import {
   type Principal,
   type QueryFilters,
 } from './api';
-import { statusesFor } from './record-scope';
-import { ancestry, childLevel, effectiveRange, levelOfArea, type ViewState } from './url-state';
+import { canSeeUnverified, statusesFor } from './record-scope';
+import {
+  ancestry,
+  childLevel,
+  effectiveRange,
+  isPlannerMetric,
+  levelOfArea,
+  type MetricKey,
+  type ViewState,
+} from './url-state';
 
 /** Rows of the most-underserved table. */
 export const GAP_ROWS = 25;
@@ -34,14 +42,22 @@ const NO_FILTERS: QueryFilters = {
  * geometry of the level shown and the answers to the view's questions. Data queries wait for
  * /api/meta (the date extent and the known slugs); answers of the previous view stay on screen
  * while the next load. `principal` is the signed-in caller (null signed out, undefined not known
- * yet): only planners and admins get figures with unverified records.
+ * yet): only planners and admins get figures with unverified records. `metric` is the measure
+ * shown.
  */
-export function useDashboardData(view: ViewState, principal: Principal | null | undefined) {
+export function useDashboardData(
+  view: ViewState,
+  principal: Principal | null | undefined,
+  metric: MetricKey,
+) {
   const queryClient = useQueryClient();
   const meta = useQuery(metaOptions());
   const status = statusesFor(view.records, principal);
-  // With unverified records the window spans every record's dates (the session names them).
-  const extent = (status?.length ? principal?.records_extent : null) ?? meta.data?.date_extent;
+  // With unverified records, or a planner measure (which counts records still being checked),
+  // the window spans every record's dates (the session names them).
+  const everyRecord =
+    (status?.length ?? 0) > 0 || (isPlannerMetric(metric) && canSeeUnverified(principal));
+  const extent = (everyRecord ? principal?.records_extent : null) ?? meta.data?.date_extent;
   const range = useMemo(() => (extent ? effectiveRange(view, extent) : null), [view, extent]);
   // Unknown slugs from a link are dropped rather than sent.
   const filters = useMemo((): QueryFilters | null => {
@@ -156,6 +172,10 @@ export function useDashboardData(view: ViewState, principal: Principal | null | 
     institutions,
     crumbs,
     areaStatus,
+    /** The area drilled into, once known to exist. */
+    area,
+    /** The view's questions may be asked (filters resolved, the area known). */
+    ready,
     failed: meta.isError || boundaries.isError || choropleth.isError,
   };
 }

@@ -1,8 +1,9 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import {
   asksUnverified,
   HttpError,
+  RECORDS_KEY,
   sessionOptions,
   signIn as postSession,
   signOut as deleteSession,
@@ -20,6 +21,17 @@ export interface Session {
   expire: () => void;
 }
 
+/**
+ * Drops every answer that belonged to the caller: batches, records (queues, overlap, stats) and
+ * figures with unverified records. Whatever the previous principal could see is not the next
+ * one's, nor the public's after signing out.
+ */
+export function forgetPrivateAnswers(queryClient: QueryClient): void {
+  queryClient.removeQueries({ queryKey: ['batches'] });
+  queryClient.removeQueries({ queryKey: [RECORDS_KEY] });
+  queryClient.removeQueries({ predicate: (q) => asksUnverified(q.queryKey) });
+}
+
 /** The session kept by the server's cookie, as the header and the write-side pages see it. */
 export function useSession(): Session {
   const queryClient = useQueryClient();
@@ -29,9 +41,7 @@ export function useSession(): Session {
   const remember = useCallback(
     (p: Principal | null) => {
       queryClient.setQueryData(sessionOptions().queryKey, p);
-      // Whatever the previous principal could see is not the next one's.
-      queryClient.removeQueries({ queryKey: ['batches'] });
-      queryClient.removeQueries({ predicate: (q) => asksUnverified(q.queryKey) });
+      forgetPrivateAnswers(queryClient);
     },
     [queryClient],
   );

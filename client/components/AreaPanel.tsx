@@ -5,8 +5,11 @@ import { areaOptions, type AreaDetail, type Meta, type QueryFilters } from '../a
 import { formatDate, formatNumber, formatRate, formatShare } from '../format';
 import type { Language } from '../i18n';
 import { aidLabels, shownAidTypes } from '../aid-types';
-import { AID_TYPE_OPTIONS, type DateExtent } from '../url-state';
+import { AID_TYPE_OPTIONS, type DateExtent, type PlannerMetric } from '../url-state';
+import type { PlannerFigures } from '../planner-measures';
 import { DailyChart } from './DailyChart';
+import { AggregatorDataDate, LatestDataNote } from './AggregatorDataDate';
+import { PlannerFact } from './PlannerFact';
 
 /** Need, aid by type and aggregator, trend and institutions of one region, for planners and donors. */
 export function AreaPanel({
@@ -16,6 +19,7 @@ export function AreaPanel({
   lang,
   range,
   canOpen,
+  plannerFigure,
   onOpen,
   onClose,
 }: {
@@ -25,6 +29,8 @@ export function AreaPanel({
   lang: Language;
   range: DateExtent;
   canOpen: boolean;
+  /** Planners: the planner measure shown and this region's figures for it. */
+  plannerFigure?: { metric: PlannerMetric; figures: Partial<PlannerFigures> } | undefined;
   onOpen: () => void;
   onClose: () => void;
 }) {
@@ -63,6 +69,9 @@ export function AreaPanel({
           ×
         </button>
       </header>
+      {plannerFigure && (
+        <PlannerFact metric={plannerFigure.metric} figures={plannerFigure.figures} />
+      )}
       <dl className="facts">
         <Fact label={t('area.need')} value={formatNumber(d.region.need)} />
         <Fact label={t('area.reached')} value={formatNumber(s.households_reached)} />
@@ -123,7 +132,10 @@ export function AreaPanel({
           <tbody>
             {d.by_aggregator.map((a) => (
               <tr key={a.slug}>
-                <th scope="row">{a.name}</th>
+                <th scope="row">
+                  {a.name}
+                  <AggregatorDataDate meta={meta} slug={a.slug} lang={lang} />
+                </th>
                 <td className="num">{formatNumber(a.packages)}</td>
                 <td className="num muted">
                   {formatNumber(a.households_reached)} {t('area.households')}
@@ -133,7 +145,10 @@ export function AreaPanel({
           </tbody>
         </table>
       ) : (
-        <p className="muted">{t('area.noAggregator')}</p>
+        <>
+          <p className="muted">{t('area.noAggregator')}</p>
+          <LatestDataNote meta={meta} lang={lang} />
+        </>
       )}
 
       <DailyChart

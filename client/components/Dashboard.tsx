@@ -13,12 +13,20 @@ import {
   selectionOf,
   type InstitutionFeature,
 } from '../layers';
+import {
+  parentOf,
+  plannerFigures,
+  shownMetric,
+  withPlannerFigures,
+  type MapRow,
+} from '../planner-measures';
 import { canSeeUnverified } from '../record-scope';
 import { describeInstitution, describeRegion } from '../tooltip';
 import { useDashboardData } from '../use-dashboard-data';
 import { usePhone } from '../use-phone';
+import { usePlannerFigures } from '../use-planner-figures';
 import type { UpdateView } from '../use-view-state';
-import { levelOfArea, type Viewport, type ViewState } from '../url-state';
+import { isPlannerMetric, levelOfArea, type Viewport, type ViewState } from '../url-state';
 import { AreaPanel } from './AreaPanel';
 import { Breadcrumbs } from './Breadcrumbs';
 import { DailyChart } from './DailyChart';
@@ -54,8 +62,26 @@ export function Dashboard({
   const [sheetOpen, setSheetOpen] = useState(false);
   const mapRef = useRef<MapRef>(null);
   const mainRef = useRef<HTMLElement>(null);
-  const data = useDashboardData(view, principal);
+  const metric = shownMetric(view.metric, principal);
+  const plannerMeasure = isPlannerMetric(metric);
+  const planner = canSeeUnverified(principal);
+  const data = useDashboardData(view, principal, metric);
   const { meta, range, filters, level, shown, rows, choropleth } = data;
+  // Planners always get the overlap (a column of the table); the waiting records when shown.
+  const figures = usePlannerFigures({
+    principal,
+    metric,
+    level,
+    filters,
+    parent: data.area,
+    enabled: data.ready,
+    withOverlap: true,
+  });
+  const mapRows = useMemo(
+    (): ReadonlyMap<string, MapRow> =>
+      plannerMeasure ? withPlannerFigures(rows, figures.answers) : rows,
+    [plannerMeasure, rows, figures.answers],
+  );
 
   // The selection counts once it is found among the regions shown (or is the area opened);
   // regions a link names that do not exist are dropped from the view and the URL.
@@ -76,24 +102,24 @@ export function Dashboard({
     () => [...rows.values()].filter((r) => r.status === 'uncovered').map((r) => r.code),
     [rows],
   );
-  const singleMetric = view.metric === 'bivariate' ? 'coverage' : view.metric;
+  const singleMetric = metric === 'bivariate' ? 'coverage' : metric;
   const bins = useMemo(
     () =>
       legendBins(
         singleMetric,
-        [...rows.values()].map((r) => metricValue(r, singleMetric) ?? 0),
+        [...mapRows.values()].map((r) => metricValue(r, singleMetric) ?? 0),
       ),
-    [rows, singleMetric],
+    [mapRows, singleMetric],
   );
   const bivariate = useMemo(
     () => bivariateClasses([...rows.values()].filter((r) => r.need > 0).map((r) => r.need)),
     [rows],
   );
-  // Counts the choropleth answers seen: a placeholder keeps the count, so a filter change redraws
-  // the map once, when its answer arrives.
-  const answers = useRef({ data: choropleth.data, count: 0 });
-  if (answers.current.data !== choropleth.data)
-    answers.current = { data: choropleth.data, count: answers.current.count + 1 };
+  // Counts the answers seen (the rows change with them): a placeholder keeps the count, so a
+  // filter change redraws the map once, when its answer arrives.
+  const answers = useRef({ data: mapRows, count: 0 });
+  if (answers.current.data !== mapRows)
+    answers.current = { data: mapRows, count: answers.current.count + 1 };
   const dataKey = `${level}|${view.area ?? ''}|${answers.current.count}`;
   const outlinesInDeck = Boolean(meta.data?.map_style_url);
   // The same object while the selection is: a new one would make deck.gl draw again.
@@ -104,14 +130,19 @@ export function Dashboard({
   const institutions = view.institutions.length ? data.institutions.data : undefined;
   const layers = useMemo(() => {
     if (!shown || !selection) return [];
-    const style = { metric: view.metric, bins, bivariate, dataKey, outlines: outlinesInDeck };
-    const list = choroplethLayers(shown, rows, style, selection);
+    const style = { metric, bins, bivariate, dataKey, outlines: outlinesInDeck };
+    const list = choroplethLayers(shown, mapRows, style, selection);
     return institutions ? [...list, institutionLayer(institutions)] : list;
-  }, [shown, rows, view.metric, bins, bivariate, dataKey, outlinesInDeck, selection, institutions]);
+  }, [shown, mapRows, metric, bins, bivariate, dataKey, outlinesInDeck, selection, institutions]);
 
   // Marks the map once a frame with the current data is drawn (read by tests and bench:ui).
   const paintKey =
-    shown && choropleth.data && !choropleth.isPlaceholderData ? `${dataKey}|${view.metric}` : null;
+    shown &&
+    choropleth.data &&
+    !choropleth.isPlaceholderData &&
+    (!plannerMeasure || figures.settled)
+      ? `${dataKey}|${metric}`
+      : null;
   const onAfterRender = useCallback(() => {
     const el = mainRef.current;
     if (el && paintKey && el.dataset.painted !== paintKey) el.dataset.painted = paintKey;
@@ -174,12 +205,12 @@ export function Dashboard({
         return p ? describeInstitution(p, t) : null;
       }
       const code = (info.object as { properties?: { code: string } } | null)?.properties?.code;
-      const row = code ? rows.get(code) : undefined;
+      const row = code ? mapRows.get(code) : undefined;
       if (!row) return null;
       const hint = level !== 'rw' && code === view.selected ? t('area.clickAgain') : null;
-      return describeRegion(row, view.metric, t, hint);
+      return describeRegion(row, metric, t, hint);
     },
-    [rows, t, view.metric, view.selected, level],
+    [mapRows, t, metric, view.selected, level],
   );
 
   const gapRows = useMemo(() => {
@@ -191,15 +222,37 @@ export function Dashboard({
     return row && !top.some((r) => r.code === row.code) ? [...top, row] : top;
   }, [data.gaps.data, rows, selected, level, view.area]);
 
+  // The open area's own figure: a region of the map, or the area drilled into (a level up).
+  const openAreaFigures = usePlannerFigures({
+    principal,
+    metric,
+    level: data.area ? levelOfArea(data.area) : level,
+    filters,
+    parent: data.area ? parentOf(data.area) : undefined,
+    enabled: data.ready && plannerMeasure && data.area !== undefined && selected === data.area,
+  });
+  const selectedFigure =
+    plannerMeasure && selected
+      ? (mapRows.get(selected) ?? plannerFigures(selected, openAreaFigures.answers))
+      : undefined;
+
+  // The table's overlap column: planners only; null (loading) until the view's own answer is in.
+  const gapOverlap = !planner
+    ? undefined
+    : figures.overlapStale
+      ? null
+      : (figures.answers.overlap ?? null);
+
   const filterProps = {
     view,
     level,
+    metric,
     meta: meta.data,
     lang,
     range: range ?? { from: '', to: '' },
     extent: data.extent,
     setView,
-    planner: canSeeUnverified(principal),
+    planner,
   };
   const scope = data.crumbs.at(-1)?.feature?.properties.name ?? t('city');
 
@@ -242,12 +295,7 @@ export function Dashboard({
       </div>
 
       <div className="workspace">
-        <main
-          className="map"
-          data-testid="map"
-          ref={mainRef}
-          aria-label={t(`metrics.${view.metric}`)}
-        >
+        <main className="map" data-testid="map" ref={mainRef} aria-label={t(`metrics.${metric}`)}>
           <MapView
             mapRef={mapRef}
             regions={shown}
@@ -261,7 +309,7 @@ export function Dashboard({
             styleUrl={meta.data?.map_style_url ?? null}
           />
           <Legend
-            metric={view.metric}
+            metric={metric}
             bins={bins}
             bivariate={bivariate}
             institutions={view.institutions}
@@ -273,7 +321,7 @@ export function Dashboard({
               })
             }
           />
-          {data.failed && (
+          {(data.failed || (plannerMeasure && figures.failed)) && (
             <p className="error" role="alert">
               {t('error')}
             </p>
@@ -296,6 +344,11 @@ export function Dashboard({
               lang={lang}
               range={range}
               canOpen={selected !== view.area && levelOfArea(selected) !== 'rw'}
+              plannerFigure={
+                isPlannerMetric(metric) && selectedFigure
+                  ? { metric, figures: selectedFigure }
+                  : undefined
+              }
               onOpen={() => openArea(selected)}
               onClose={() => setView({ selected: undefined })}
             />
@@ -306,6 +359,7 @@ export function Dashboard({
             level={level}
             selected={selected}
             disabled={data.gaps.isPlaceholderData}
+            overlap={gapOverlap}
             onSelect={(code) => selectArea(code, true)}
             onOpen={openArea}
           />

@@ -1,10 +1,25 @@
 import { useQuery } from '@tanstack/react-query';
-import { metaOptions } from '../api';
+import { metaOptions, type Principal } from '../api';
 import type { Language } from '../i18n';
 import { METHODS_TEXT, METRIC_ORDER } from '../methods-text';
+import { canSeeUnverified } from '../record-scope';
+import { callerKey } from '../verify-rules';
+import { AggregatorFreshness } from './AggregatorFreshness';
+import { VerificationQueues } from './VerificationQueues';
 
-/** Sources, attributions, what is real and what is modelled, and how every measure is computed. */
-export function DataMethodsPage({ lang, onClose }: { lang: Language; onClose: () => void }) {
+/**
+ * Sources, attributions, what is real and what is modelled, how recent each aggregator's data
+ * are, and how every measure is computed; planners also see the verification queues.
+ */
+export function DataMethodsPage({
+  lang,
+  principal,
+  onClose,
+}: {
+  lang: Language;
+  principal: Principal | null | undefined;
+  onClose: () => void;
+}) {
   const text = METHODS_TEXT[lang];
   const meta = useQuery(metaOptions());
   return (
@@ -43,6 +58,11 @@ export function DataMethodsPage({ lang, onClose }: { lang: Language; onClose: ()
           ))}
         </tbody>
       </table>
+
+      <AggregatorFreshness meta={meta.data} lang={lang} />
+      {principal && canSeeUnverified(principal) && (
+        <VerificationQueues caller={callerKey(principal)} lang={lang} />
+      )}
 
       <h2>{text.realVsModelledTitle}</h2>
       <h3>

@@ -5,9 +5,11 @@ import type { UpdateView } from '../use-view-state';
 import {
   AID_TYPE_OPTIONS,
   LEVEL_OPTIONS,
-  METRIC_OPTIONS,
+  PLANNER_METRICS,
+  PUBLIC_METRICS,
   type DateExtent,
   type LevelKey,
+  type MetricKey,
   type ViewState,
 } from '../url-state';
 import { formatDate } from '../format';
@@ -15,13 +17,15 @@ import { formatDate } from '../format';
 interface Props {
   view: ViewState;
   level: LevelKey;
+  /** The measure shown (a planner measure in the link falls back for anyone else). */
+  metric: MetricKey;
   meta: Meta | undefined;
   lang: Language;
   range: DateExtent;
   /** The dates the data spans (every record's for a planner with unverified records). */
   extent: DateExtent | undefined;
   setView: UpdateView;
-  /** The caller may include unverified records (a planner or admin). */
+  /** The caller may include unverified records and see the planner measures. */
   planner: boolean;
 }
 
@@ -29,7 +33,7 @@ const toggle = <T,>(list: readonly T[], value: T): T[] =>
   list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
 
 /** Level, measure and the filters that narrow every number on the page. */
-export function Filters({ view, level, meta, lang, setView, planner }: Props) {
+export function Filters({ view, level, metric, meta, lang, setView, planner }: Props) {
   const { t } = useTranslation();
   const aggregators = meta?.aggregators ?? [];
   const recipients = meta?.recipient_types ?? [];
@@ -57,14 +61,23 @@ export function Filters({ view, level, meta, lang, setView, planner }: Props) {
         {t('metric')}
         <select
           data-testid="metric"
-          value={view.metric}
-          onChange={(e) => setView({ metric: e.target.value as ViewState['metric'] })}
+          value={metric}
+          onChange={(e) => setView({ metric: e.target.value as MetricKey })}
         >
-          {METRIC_OPTIONS.map((m) => (
+          {PUBLIC_METRICS.map((m) => (
             <option key={m} value={m}>
               {t(`metrics.${m}`)}
             </option>
           ))}
+          {planner && (
+            <optgroup label={t('plannerMeasures.group')} data-testid="planner-metrics">
+              {PLANNER_METRICS.map((m) => (
+                <option key={m} value={m}>
+                  {t(`metrics.${m}`)}
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
       </label>
       <fieldset className="chips">

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChoroplethRow } from '../api';
-import { formatNumber, formatShare } from '../format';
+import type { ChoroplethRow, OverlapRow } from '../api';
+import { formatNumber, formatShare, formatSmallShare } from '../format';
 import type { LevelKey } from '../url-state';
 
 /** Region names without the administrative prefix the table has no room for. */
@@ -16,6 +16,7 @@ export function GapsTable({
   level,
   selected,
   disabled,
+  overlap,
   onSelect,
   onOpen,
 }: {
@@ -26,6 +27,12 @@ export function GapsTable({
   selected: string | undefined;
   /** Rows of the previous view stay visible while the next loads; not clickable. */
   disabled: boolean;
+  /**
+   * Planners: households served by more than one aggregator, by region code (a column of its
+   * own), null while it loads; undefined for anyone else. A region missing from it had no
+   * household served.
+   */
+  overlap?: ReadonlyMap<string, OverlapRow> | null | undefined;
   onSelect: (code: string) => void;
   onOpen: (code: string) => void;
 }) {
@@ -56,13 +63,18 @@ export function GapsTable({
         <p className="muted">{t('gaps.none')}</p>
       ) : (
         <div className="table-scroll" ref={scroller}>
-          <table>
+          <table className={overlap !== undefined ? 'with-overlap' : undefined}>
             <thead>
               <tr>
                 <th scope="col">{t(`levels.${level}`)}</th>
                 <th scope="col">{t('gaps.need')}</th>
                 <th scope="col">{t('gaps.coverage')}</th>
                 <th scope="col">{t('gaps.gap')}</th>
+                {overlap !== undefined && (
+                  <th scope="col" data-testid="gaps-overlap-header">
+                    <abbr title={t('gaps.overlapTitle')}>{t('gaps.overlap')}</abbr>
+                  </th>
+                )}
                 {level !== 'rw' && <th scope="col" className="sr-only-cell" />}
               </tr>
             </thead>
@@ -96,6 +108,13 @@ export function GapsTable({
                   <td>{formatNumber(r.need)}</td>
                   <td>{formatShare(r.coverage)}</td>
                   <td>{formatNumber(r.gap)}</td>
+                  {overlap !== undefined && (
+                    <td data-testid="gap-overlap">
+                      {overlap
+                        ? formatSmallShare(overlap.get(r.code)?.multi_aggregator_share ?? null)
+                        : '…'}
+                    </td>
+                  )}
                   {level !== 'rw' && (
                     <td>
                       <button

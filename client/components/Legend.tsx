@@ -6,15 +6,41 @@ import {
   type BivariateClasses,
   type LegendBin,
 } from '../colour';
-import { formatNumber, formatRate, formatShare } from '../format';
-import { INSTITUTION_TYPE_OPTIONS, type InstitutionKey, type MetricKey } from '../url-state';
+import { formatNumber, formatRate, formatShare, formatSmallShare } from '../format';
+import {
+  INSTITUTION_TYPE_OPTIONS,
+  isPlannerMetric,
+  type InstitutionKey,
+  type MetricKey,
+} from '../url-state';
 
 function binLabel(metric: MetricKey, b: LegendBin): string {
+  // Planner measures: the first bin starts at 0 (0 itself is grey), the last is open-ended.
+  if (metric === 'records_waiting') {
+    const from = Math.max(1, b.from);
+    if (b.to === Infinity) return `≥ ${formatNumber(from)}`;
+    const to = b.to - 1; // whole records: the next bin starts at its `from`
+    return from >= to ? formatNumber(from) : `${formatNumber(from)} – ${formatNumber(to)}`;
+  }
+  if (metric === 'multi_aggregator_share') {
+    if (b.from === 0)
+      return b.to === Infinity ? `> ${formatSmallShare(0)}` : `< ${formatSmallShare(b.to)}`;
+    if (b.to === Infinity) return `≥ ${formatSmallShare(b.from)}`;
+    return `${formatSmallShare(b.from)} – ${formatSmallShare(b.to)}`;
+  }
   if (metric === 'coverage')
     return `${formatShare(b.from)}${b.to === Infinity ? '+' : ` – ${formatShare(b.to)}`}`;
   const f =
     metric === 'covid_per_10k' || metric === 'packages_per_100_need' ? formatRate : formatNumber;
   return `${f(b.from)} – ${f(b.to)}`;
+}
+
+/** What the grey of a measure means: no aid, no data, or nothing for a planner to look at. */
+function greyLabel(metric: MetricKey, t: (key: string) => string): string {
+  if (metric === 'covid_per_10k') return t('noData');
+  if (metric === 'records_waiting') return t('plannerMeasures.noneWaiting');
+  if (metric === 'multi_aggregator_share') return t('plannerMeasures.noneServedTwice');
+  return t('noAid');
 }
 
 /** The legend of the map shown: bins with numbers, or the 3×3 need × coverage grid. */
@@ -47,6 +73,11 @@ export function Legend({
   return (
     <aside className="legend" aria-label={t('legend')} data-testid="legend">
       <strong>{t(`metrics.${metric}`)}</strong>
+      {isPlannerMetric(metric) && (
+        <span className="badge planner" data-testid="planner-badge">
+          {t('plannerMeasures.badge')}
+        </span>
+      )}
       {metric === 'bivariate' ? (
         <div className="bivariate" data-testid="bivariate-legend">
           <span className="axis-y">{t('bivariate.need')}</span>
@@ -84,16 +115,22 @@ export function Legend({
       ) : (
         <ul>
           {bins.map((b) => (
-            <li key={b.colour}>
+            <li key={b.colour} data-testid="legend-bin">
               <span className="swatch" style={{ background: b.colour }} />
               {binLabel(metric, b)}
             </li>
           ))}
           <li>
             <span className="swatch" style={{ background: NO_AID_HEX }} />
-            {metric === 'covid_per_10k' ? t('noData') : t('noAid')}
+            {greyLabel(metric, t)}
           </li>
         </ul>
+      )}
+      {metric === 'records_waiting' && (
+        <p className="measure-note">{t('plannerMeasures.waitingNote')}</p>
+      )}
+      {metric === 'multi_aggregator_share' && (
+        <p className="measure-note">{t('plannerMeasures.overlapNote')}</p>
       )}
       <p className="outline-note">
         <span className="swatch outline" aria-hidden="true" />

@@ -2,6 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HttpError, type Principal } from '../api';
 import { describePrincipal, type Session } from '../use-session';
+import { seesVerifyPage } from '../verify-rules';
+
+/** The page on which the previous session ended while in use (a request answered 401). */
+export type ExpiredOn = 'upload' | 'verify';
 
 /** One field: the access token an aggregator, verifier or planner was given. */
 export function SignInPage({
@@ -11,10 +15,10 @@ export function SignInPage({
   onGo,
 }: {
   session: Session;
-  /** The previous session ended while in use (an upload answered 401). */
-  expired: boolean;
+  /** Where the previous session ended while in use; null when it did not. */
+  expired: ExpiredOn | null;
   onSignedIn: (principal: Principal) => void;
-  onGo: (page: 'map' | 'upload') => void;
+  onGo: (page: 'map' | 'upload' | 'verify') => void;
 }) {
   const { t } = useTranslation();
   const [token, setToken] = useState('');
@@ -58,8 +62,23 @@ export function SignInPage({
           <p>{t('signIn.already', { who: describePrincipal(principal, t) })}</p>
           <p className="actions">
             {principal.role === 'aggregator' && (
-              <button type="button" className="primary" onClick={() => onGo('upload')}>
+              <button
+                type="button"
+                className="primary"
+                data-testid="signed-in-upload"
+                onClick={() => onGo('upload')}
+              >
                 {t('signIn.toUpload')}
+              </button>
+            )}
+            {seesVerifyPage(principal) && (
+              <button
+                type="button"
+                className="primary"
+                data-testid="signed-in-verify"
+                onClick={() => onGo('verify')}
+              >
+                {t('signIn.toVerify')}
               </button>
             )}
             <button type="button" onClick={() => onGo('map')}>
@@ -71,7 +90,7 @@ export function SignInPage({
         <form className="signin-form" onSubmit={(e) => void submit(e)} noValidate>
           {expired && (
             <p className="notice warn" role="status" data-testid="session-expired">
-              {t('signIn.expired')}
+              {t(`signIn.expired.${expired}`)}
             </p>
           )}
           <label htmlFor="token">{t('signIn.token')}</label>
