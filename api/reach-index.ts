@@ -888,6 +888,33 @@ export class ReachIndex {
    * in this index plus the added ones.
    */
   withChanges(changes: ReachChanges): ReachIndex {
+    const steps = this.changeSteps(changes);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `withChanges` in slices of about `sliceMs` of work, yielding to the event loop between them,
+   * so that requests keep being answered while a large change set (an upload of a hundred
+   * thousand records) is merged. The result is the same.
+   */
+  async withChangesInSlices(changes: ReachChanges, sliceMs = 8): Promise<ReachIndex> {
+    const steps = this.changeSteps(changes);
+    let sliceStart = performance.now();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      if (performance.now() - sliceStart >= sliceMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+  }
+
+  /** The work of `withChanges`, pausing after each step (sorting the changes, each block). */
+  private *changeSteps(changes: ReachChanges): Generator<void, ReachIndex> {
     const add = changes.add ?? [];
     const remove = changes.remove ?? [];
     const units = this.unitTable;
@@ -909,8 +936,10 @@ export class ReachIndex {
       checkRecord(units, r.household, r.home, r.day);
       removes.push(r.household, r.home, c, r.day);
     }
+    yield;
     const added = new Cursor(adds, units.size);
     const removed = new Cursor(removes, units.size);
+    yield;
     const group = new Keys();
     const gone = new Keys();
 
@@ -983,6 +1012,7 @@ export class ReachIndex {
         else w.copy(b, b.unitRun[k]!, b.unitRun[k + 1]!, b.unitDay[k]!, b.unitDay[k + 1]!);
       }
       for (const nb of w.finish(end)) blocks.push(nb);
+      yield;
     }
     return new ReachIndex(
       units,

@@ -18,6 +18,7 @@ import { openDatabase, type Database } from '../api/db/database';
 import { migrate } from '../api/db/migrate';
 import { sql } from '../api/db/sql';
 import { AID_TYPES, type AidType } from '../api/domain';
+import { jakartaToday } from '../api/ingest/validate';
 import { hashKk, kkHashKey } from '../api/kk';
 import { buildFixtureDatabase } from '../api/test-support';
 import { Random } from './lib/random';
@@ -26,7 +27,8 @@ import { startServerProcess, type ServerProcess } from './lib/server-process';
 type Packages = Record<'total' | AidType, number>;
 
 const STATUS_LIST = 'submitted,verified,verified_kelurahan,rejected,returned';
-const SUMMARY_URL = `/api/summary?status=${STATUS_LIST}&from=2020-01-01&to=2026-12-31`;
+/** Every record, whatever its state: from the first day a figure may cover to today in Jakarta. */
+const summaryUrl = () => `/api/summary?status=${STATUS_LIST}&from=2020-01-01&to=${jakartaToday()}`;
 const HARNESS_ORG = 'act';
 /** KK numbers are drawn from a fixed pool so households repeat across batches. */
 const KK_DATES = 30;
@@ -394,6 +396,16 @@ interface Summary {
   households_reached: number;
 }
 
+const USAGE = `npx tsx scripts/crash-harness.ts [options]
+  --kills n          SIGKILLs to deliver (default 1000)
+  --db path          start from a copy of this database (default: the fixture of api/fixtures)
+  --seed n           seed of the batches and kill times
+  --port n           port of the server
+  --concurrency n    upload clients running at once
+  --big-chance p     chance that a round starts a big batch (20,000–100,000 rows)
+  --minutes m        start no new round after m minutes
+  --keep             keep the work directory (database, server log)`;
+
 function parseArgs(argv: string[]): HarnessOptions {
   const opts: HarnessOptions = { kills: 1000 };
   for (let i = 0; i < argv.length; i++) {
@@ -411,7 +423,10 @@ function parseArgs(argv: string[]): HarnessOptions {
     else if (a === '--big-chance') opts.bigChance = Number(value());
     else if (a === '--minutes') opts.minutes = Number(value());
     else if (a === '--keep') opts.keep = true;
-    else throw new Error(`unknown argument ${a}`);
+    else if (a === '--help') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
   }
   if (!Number.isInteger(opts.kills) || opts.kills < 1) throw new Error('--kills takes a count');
   return opts;
@@ -574,7 +589,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
         for (let b = pending.pop(); b; b = pending.pop()) await fetchOne(b);
       }),
     );
-    const summary = await getJson<Summary>(agent, serverBase, SUMMARY_URL);
+    const summary = await getJson<Summary>(agent, serverBase, summaryUrl());
     if (base === null) {
       base = {
         packages: { ...summary.packages },

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import {
   DuckDBInstance,
   type DuckDBAppender,
@@ -112,17 +113,45 @@ function txOf(conn: DuckDBConnection): Tx {
   };
 }
 
+/**
+ * When the WAL is checkpointed into the database file. DuckDB would do it inside the COMMIT that
+ * takes the WAL past 16 MB, so the upload that happens to cross it waits a second more and the
+ * map's reads slow down meanwhile. Instead the write queue checkpoints once it has nothing else to
+ * do (COMMIT has made every acknowledged unit durable in the WAL already), or between units when
+ * writes never pause; DuckDB's own threshold stays as the last resort.
+ */
+const CHECKPOINT = {
+  /** WAL size at which an idle writer checkpoints. */
+  idleBytes: 1024 * 1024,
+  /** WAL size at which the writer checkpoints between units even with more waiting. */
+  busyBytes: 128 * 1024 * 1024,
+  /** DuckDB's automatic checkpoint at COMMIT. */
+  duckdbThreshold: '512MB',
+};
+
+function walBytes(file: string): number {
+  try {
+    return statSync(`${file}.wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** One DuckDB instance per database file per process. */
 export async function openDatabase(file: string, options: OpenOptions = {}): Promise<Database> {
   // Grouping records by INTEGER household id (about a million values) then fits DuckDB's perfect
   // hash aggregate, which makes distinct-household counts several times faster.
   const config: Record<string, string> = { perfect_ht_threshold: '22' };
   if (options.readOnly) config.access_mode = 'READ_ONLY';
+  else config.checkpoint_threshold = CHECKPOINT.duckdbThreshold;
   if (options.threads) config.threads = String(options.threads);
   const instance = await DuckDBInstance.create(file, config);
   let writer: DuckDBConnection | null = null;
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
+  /** Units waiting or running. */
+  let waiting = 0;
+  let checkpointQueued = false;
 
   const withConnection = async <T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> => {
     const conn = await instance.connect();
@@ -155,19 +184,50 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
     return value;
   };
 
+  const checkpoint = async () => {
+    checkpointQueued = false;
+    if (closed || !writer) return;
+    try {
+      await writer.run('CHECKPOINT');
+    } catch (err) {
+      // Nothing is lost: the WAL keeps every committed unit until a later checkpoint succeeds.
+      console.error('[db] checkpoint failed; the WAL keeps growing until one succeeds', err);
+    }
+  };
+
+  /** After a unit: checkpoint when the writer is idle, or when the WAL has grown large. */
+  const afterUnit = () => {
+    if (checkpointQueued || closed || file === ':memory:') return;
+    const wal = walBytes(file);
+    if (wal >= CHECKPOINT.busyBytes || (waiting === 0 && wal >= CHECKPOINT.idleBytes)) {
+      checkpointQueued = true;
+      queue = queue.then(checkpoint);
+    }
+  };
+
   return {
     file,
     readOnly: options.readOnly ?? false,
     read: (work) => withConnection((conn) => work(readerOf(conn))),
     write(work, publish) {
       if (options.readOnly) return Promise.reject(new Error('the database is open read-only'));
+      waiting++;
       const result = queue.then(() => unit(work, publish));
-      queue = result.catch(() => {});
+      queue = result
+        .catch(() => {})
+        .then(() => {
+          waiting--;
+          afterUnit();
+        });
       return result;
     },
     withConnection,
     async close() {
-      await queue;
+      // Units (and a checkpoint) may be queued while waiting: wait until the queue stays put.
+      for (let q = queue; ; q = queue) {
+        await q;
+        if (q === queue) break;
+      }
       closed = true;
       writer?.closeSync();
       instance.closeSync();

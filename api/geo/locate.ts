@@ -46,7 +46,71 @@ interface Layer<P> {
   parts: Polygon[];
   /** Feature index of each part. */
   owner: Uint32Array;
+  /** Parts of feature f: featurePart[f] … featurePart[f + 1] − 1 (parts are in feature order). */
+  featurePart: Uint32Array;
+  /** Every ring as flat x, y pairs: ring r spans vertices ringStart[r] … ringStart[r + 1] − 1. */
+  coords: Float64Array;
+  ringStart: Uint32Array;
+  /** Rings of part p: partRing[p] … partRing[p + 1] − 1. */
+  partRing: Uint32Array;
   index: Flatbush;
+}
+
+/** orient2d's error bound of its fast path (robust-predicates, as point-in-polygon-hao uses it). */
+const EPSILON = 1.1102230246251565e-16;
+const CCW_ERRBOUND_A = (3 + 16 * EPSILON) * EPSILON;
+
+/**
+ * Whether a part contains (x, y), borders included: point-in-polygon-hao's crossing count (which
+ * turf's booleanPointInPolygon runs) over flat coordinates, with the same arithmetic. Its robust
+ * orientation test is needed only for a point within rounding error of an edge's line; then this
+ * answers null and the caller asks turf.
+ */
+function flatContains(layer: Layer<unknown>, part: number, x: number, y: number): boolean | null {
+  const { coords, ringStart, partRing } = layer;
+  let k = 0;
+  for (let ring = partRing[part]!; ring < partRing[part + 1]!; ring++) {
+    const first = ringStart[ring]!;
+    // The last vertex repeats the first.
+    const last = ringStart[ring + 1]! - 1;
+    let u1 = coords[2 * first]! - x;
+    let v1 = coords[2 * first + 1]! - y;
+    for (let i = first + 1; i <= last; i++) {
+      const u2 = coords[2 * i]! - x;
+      const v2 = coords[2 * i + 1]! - y;
+      if (v1 === 0 && v2 === 0) {
+        if ((u2 <= 0 && u1 >= 0) || (u1 <= 0 && u2 >= 0)) return true;
+      } else if ((v2 >= 0 && v1 <= 0) || (v2 <= 0 && v1 >= 0)) {
+        // orient2d(u1, u2, v1, v2, 0, 0), fast path only.
+        const left = u2 * v1;
+        const right = u1 * v2;
+        const f = left - right;
+        if (!(left === 0 || right === 0 || left > 0 !== right > 0)) {
+          if (!(Math.abs(f) >= CCW_ERRBOUND_A * Math.abs(left + right))) return null;
+        }
+        if (f === 0) return true;
+        if ((f > 0 && v2 > 0 && v1 <= 0) || (f < 0 && v2 <= 0 && v1 > 0)) k++;
+      }
+      u1 = u2;
+      v1 = v2;
+    }
+  }
+  return k % 2 !== 0;
+}
+
+function partContains(layer: Layer<unknown>, part: number, point: [number, number]): boolean {
+  return (
+    flatContains(layer, part, point[0], point[1]) ??
+    booleanPointInPolygon(point, layer.parts[part]!)
+  );
+}
+
+/** Whether any part of a feature contains the point, borders included. */
+function featureContains(layer: Layer<unknown>, feature: number, point: [number, number]): boolean {
+  for (let part = layer.featurePart[feature]!; part < layer.featurePart[feature + 1]!; part++) {
+    if (partContains(layer, part, point)) return true;
+  }
+  return false;
 }
 
 function buildLayer<P>(collection: FeatureCollection<Area, P>): Layer<P> {
@@ -76,11 +140,30 @@ function buildLayer<P>(collection: FeatureCollection<Area, P>): Layer<P> {
   // Flatbush cannot be empty; an unreachable box keeps an empty layer valid.
   if (parts.length === 0) index.add(Infinity, Infinity, Infinity, Infinity);
   index.finish();
+  const featurePart = new Uint32Array(features.length + 1);
+  for (const f of owners) featurePart[f + 1]!++;
+  for (let f = 0; f < features.length; f++) featurePart[f + 1]! += featurePart[f]!;
+  const rings = parts.flatMap((p) => p.coordinates);
+  const ringStart = new Uint32Array(rings.length + 1);
+  rings.forEach((ring, r) => (ringStart[r + 1] = ringStart[r]! + ring.length));
+  const coords = new Float64Array(2 * ringStart[rings.length]!);
+  rings.forEach((ring, r) =>
+    ring.forEach(([x = NaN, y = NaN], i) => {
+      coords[2 * (ringStart[r]! + i)] = x;
+      coords[2 * (ringStart[r]! + i) + 1] = y;
+    }),
+  );
+  const partRing = new Uint32Array(parts.length + 1);
+  parts.forEach((p, i) => (partRing[i + 1] = partRing[i]! + p.coordinates.length));
   return {
     props: features.map((f) => f.properties),
     geometries: features.map((f) => f.geometry),
     parts,
     owner: Uint32Array.from(owners),
+    featurePart,
+    coords,
+    ringStart,
+    partRing,
     index,
   };
 }
@@ -91,7 +174,7 @@ function containing(layer: Layer<unknown>, point: [number, number]): number[] {
   const found: number[] = [];
   for (const part of layer.index.search(lon, lat, lon, lat)) {
     const feature = layer.owner[part]!;
-    if (!found.includes(feature) && booleanPointInPolygon(point, layer.parts[part]!)) {
+    if (!found.includes(feature) && partContains(layer, part, point)) {
       found.push(feature);
     }
   }
@@ -199,14 +282,14 @@ export class Locator {
   rwContains(rwCode: string, lon: number, lat: number): boolean {
     const feature = this.rwByCode.get(rwCode);
     if (feature === undefined || !Number.isFinite(lon) || !Number.isFinite(lat)) return false;
-    return booleanPointInPolygon([lon, lat], this.rw.geometries[feature]!);
+    return featureContains(this.rw, feature, [lon, lat]);
   }
 
   /** Rule 2: among RWs that all contain the point. */
   private pick(rws: number[], point: [number, number]): number {
     const inOwnKelurahan = rws.filter((i) => {
       const k = this.rwKelurahan[i]!;
-      return k >= 0 && booleanPointInPolygon(point, this.kelurahan.geometries[k]!);
+      return k >= 0 && featureContains(this.kelurahan, k, point);
     });
     const pool = inOwnKelurahan.length > 0 ? inOwnKelurahan : rws;
     return pool.reduce((best, i) => (this.rwRank[i]! < this.rwRank[best]! ? i : best));

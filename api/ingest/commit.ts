@@ -1,18 +1,17 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { DuckDBValue } from '@duckdb/node-api';
 import { appendAudit } from '../audit';
 import type { Principal } from '../auth/principal';
 import { secret } from '../auth/principal';
 import { widen } from '../context';
-import type { Tx } from '../db/database';
-import { fingerprintSql } from '../db/records';
+import type { Database, Tx } from '../db/database';
 import { ROLLUP_KEYS } from '../db/schema';
 import { raw, sql } from '../db/sql';
 import { AID_TYPES, type AidType } from '../domain';
-import type { ReachRecord } from '../reach-index';
+import type { ReachIndex, ReachRecord } from '../reach-index';
 import { reloadState, versions, type DataState, type StateHolder } from '../state';
-import type { Database } from '../db/database';
-import type { PreparedRecord, RowError } from './validate';
+import type { CheckedUpload } from './checked-upload';
+import type { ProblemSummary } from './problems';
+import { stageChunk } from './stage';
+import type { RowError } from './validate';
 
 /** What a stored (or already stored) batch answers. */
 export interface BatchReceipt {
@@ -31,14 +30,15 @@ export interface BatchReceipt {
 
 export type IngestOutcome =
   | { kind: 'stored'; status: 201 | 200; body: BatchReceipt; replayed: boolean }
+  /** Rows that failed their checks (found while storing had begun). */
+  | { kind: 'refused'; problems: ProblemSummary }
   | { kind: 'conflict'; errors: RowError[] }
   | { kind: 'key_reused' };
 
 export interface IngestRequest {
   principal: Principal & { org: NonNullable<Principal['org']> };
-  records: PreparedRecord[];
-  rows: number;
-  requestSha256: string;
+  /** The upload as its check goes on; its fingerprint is known (`ready` has settled). */
+  upload: CheckedUpload;
   idempotencyKey: string | null;
 }
 
@@ -56,74 +56,188 @@ function phases(): (name: string) => void {
 /** How long an Idempotency-Key replays its first answer. */
 export const IDEMPOTENCY_TTL = 'INTERVAL 24 HOUR';
 
-/** Columns of the staging table, in append order. */
-const STAGED_COLUMNS = `
-  row INTEGER, external_id VARCHAR, date DATE, aid_type VARCHAR, quantity INTEGER, recipient_type VARCHAR,
-  kk_hash VARCHAR, initials_hash VARCHAR, institution_id INTEGER, rw_given VARCHAR, lon DOUBLE, lat DOUBLE,
-  rw_code VARCHAR, kelurahan_code VARCHAR, kecamatan_code VARCHAR, kota_code VARCHAR, home INTEGER,
-  location_kind VARCHAR`;
-
-/** Rows of the staging table, yielding to the event loop now and then so reads keep flowing. */
-async function* stagedRows(records: PreparedRecord[]): AsyncGenerator<DuckDBValue[][]> {
-  const CHUNK = 5_000;
-  for (let i = 0; i < records.length; i += CHUNK) {
-    yield records
-      .slice(i, i + CHUNK)
-      .map((r) => [
-        r.row,
-        r.external_id,
-        r.date,
-        r.aid_type,
-        r.quantity,
-        r.recipient_type,
-        r.kk_hash,
-        r.initials_hash,
-        r.institution_id,
-        r.rw_given,
-        r.lon,
-        r.lat,
-        r.rw_code,
-        r.kelurahan_code,
-        r.kecamatan_code,
-        r.kota_code,
-        r.home,
-        r.location_kind,
-      ]);
-    await yieldToLoop();
+/** Ends a unit with a rollback, and says why. */
+class Rollback extends Error {
+  constructor(readonly outcome: IngestOutcome) {
+    super(outcome.kind);
   }
-}
-
-function packagesOf(records: readonly PreparedRecord[]): BatchReceipt['packages'] {
-  const packages = { total: 0, sembako: 0, siap_saji: 0, lebaran: 0, thr: 0 };
-  for (const r of records) packages[r.aid_type] += r.quantity;
-  packages.total = AID_TYPES.reduce((s, t) => s + packages[t], 0);
-  return packages;
 }
 
 async function storeKey(tx: Tx, req: IngestRequest, status: number, body: unknown): Promise<void> {
   if (!req.idempotencyKey) return;
   await tx.run(sql`INSERT INTO idempotency_keys VALUES (${req.principal.id}, ${req.idempotencyKey},
-                   ${req.requestSha256}, ${status}, ${JSON.stringify(body)}, now())`);
+                   ${req.upload.sha256}, ${status}, ${JSON.stringify(body)}, now())`);
+}
+
+function noPackages(): BatchReceipt['packages'] {
+  return { total: 0, sembako: 0, siap_saji: 0, lebaran: 0, thr: 0 };
+}
+
+/** Records of the staged chunk this aggregator sent before under the same external_id. */
+async function knownRecords(tx: Tx, org: string) {
+  await tx.run(sql`CREATE OR REPLACE TEMP TABLE known AS
+    SELECT s.row, d.batch_id, d.fingerprint = s.fingerprint AS same
+    FROM temp.staged s
+    JOIN distributions d ON d.aggregator = ${org}::aggregator_t AND d.external_id = s.external_id`);
+  return tx.rows<{ row: number; batch_id: string; same: boolean }>(
+    sql`SELECT row, batch_id, same FROM temp.known ORDER BY row`,
+  );
+}
+
+/**
+ * Stores the new records of the staged chunk: households seen for the first time, the records,
+ * and what the batch's rollup deltas and receipt need (`temp.batch_fresh`). Returns the chunk's
+ * household records for the reach index.
+ */
+async function storeChunk(
+  tx: Tx,
+  req: IngestRequest,
+  batchId: string,
+  names: readonly string[],
+): Promise<ReachRecord[]> {
+  const org = req.principal.org;
+  // The chunk's households: those known already (one pass over the household table), then each
+  // KK seen for the first time, living where it was first served. No index on kk_hash: this
+  // writer is the only one and looks first, so a KK never gets a second household.
+  await tx.run(sql`CREATE OR REPLACE TEMP TABLE batch_households AS
+    SELECT h.kk_hash, h.household_id, h.home_idx FROM households h
+    WHERE h.kk_hash IN (SELECT kk_hash FROM temp.staged WHERE kk_hash IS NOT NULL)`);
+  // `first_kk` marks the batch's first record of each KK (set by the check thread).
+  await tx.run(sql`CREATE OR REPLACE TEMP TABLE new_households AS
+    SELECT (SELECT coalesce(max(household_id), 0) FROM households) + row_number() OVER (ORDER BY row) AS household_id,
+           kk_hash, initials_hash, rw_code, kelurahan_code, kecamatan_code, kota_code, home AS home_idx, lon, lat
+    FROM temp.staged s
+    WHERE first_kk = 1
+      AND NOT EXISTS (SELECT 1 FROM temp.batch_households h WHERE h.kk_hash = s.kk_hash)`);
+  await tx.run(sql`
+    INSERT INTO households (household_id, kk_hash, initials_hash, rw_code, kelurahan_code,
+                            kecamatan_code, kota_code, home_idx, lon, lat)
+    SELECT household_id, kk_hash, initials_hash, rw_code, kelurahan_code, kecamatan_code,
+           kota_code, home_idx, lon, lat
+    FROM temp.new_households`);
+  await tx.run(sql`INSERT INTO temp.batch_households
+    SELECT kk_hash, household_id, home_idx FROM temp.new_households`);
+  // Ids follow on from the largest, in row order: `seq` numbers the chunk's new records from 1.
+  await tx.run(sql`
+    INSERT INTO distributions (id, external_id, batch_id, aggregator, date, aid_type, quantity,
+                               recipient_type, household_id, institution_id, rw_code, kelurahan_code,
+                               kecamatan_code, kota_code, lon, lat, status, location_kind, fingerprint,
+                               initials_hash)
+    SELECT (SELECT coalesce(max(id), 0) FROM distributions) + s.seq,
+           s.external_id, ${batchId}, ${org}::aggregator_t, s.date, s.aid_type,
+           s.quantity, s.recipient_type, h.household_id, s.institution_id, s.rw_code,
+           s.kelurahan_code, s.kecamatan_code, s.kota_code, s.lon, s.lat, 'submitted', s.location_kind,
+           s.fingerprint, s.initials_hash
+    FROM temp.staged s LEFT JOIN temp.batch_households h ON h.kk_hash = s.kk_hash
+    ORDER BY s.seq`);
+  await tx.run(sql`INSERT INTO temp.batch_fresh
+    SELECT date, rw_code, kelurahan_code, kecamatan_code, kota_code, aid_type, recipient_type,
+           quantity, location_kind
+    FROM temp.staged`);
+  const records: ReachRecord[] = [];
+  // Aid types as enum codes: numbers cross into JavaScript far cheaper than strings.
+  await tx.chunks(
+    sql`SELECT h.household_id, h.home_idx, enum_code(s.aid_type)::INTEGER, s.day
+        FROM temp.staged s JOIN temp.batch_households h USING (kk_hash)`,
+    (columns, n) => {
+      const [household, home, aidType, day] = columns as [number[], number[], number[], number[]];
+      for (let i = 0; i < n; i++) {
+        records.push({
+          household: household[i]!,
+          home: home[i]!,
+          aggregator: org,
+          aidType: names[aidType[i]!]!,
+          status: 'submitted',
+          day: day[i]!,
+        });
+      }
+    },
+  );
+  return records;
+}
+
+/** The batch's rollup deltas, from all its new records: the map reads rollups. */
+async function mergeRollups(tx: Tx, org: string): Promise<void> {
+  await tx.run(sql`
+    MERGE INTO rollup_rw_day r
+    USING (
+      SELECT date, rw_code, kelurahan_code, kecamatan_code, kota_code,
+             ${org}::aggregator_t AS aggregator, aid_type, recipient_type,
+             'submitted'::record_status_t AS status,
+             sum(quantity)::BIGINT AS packages, count(*)::INTEGER AS records
+      FROM temp.batch_fresh GROUP BY ALL
+    ) d
+    ON r.date = d.date AND r.rw_code IS NOT DISTINCT FROM d.rw_code AND r.kelurahan_code = d.kelurahan_code
+       AND r.aggregator = d.aggregator AND r.aid_type = d.aid_type
+       AND r.recipient_type = d.recipient_type AND r.status = d.status
+    WHEN MATCHED THEN UPDATE SET packages = r.packages + d.packages, records = r.records + d.records
+    WHEN NOT MATCHED THEN INSERT (${raw(ROLLUP_KEYS)}, packages, records)
+      VALUES (d.date, d.rw_code, d.kelurahan_code, d.kecamatan_code, d.kota_code, d.aggregator,
+              d.aid_type, d.recipient_type, d.status, d.packages, d.records)`);
+}
+
+/** Figures of the batch's new records, for the receipt. */
+async function freshFigures(tx: Tx) {
+  const byType = await tx.rows<{ aid_type: AidType; packages: number }>(
+    sql`SELECT aid_type::VARCHAR AS aid_type, sum(quantity)::DOUBLE AS packages
+        FROM temp.batch_fresh GROUP BY aid_type`,
+  );
+  const packages = noPackages();
+  for (const t of byType) packages[t.aid_type] = t.packages;
+  packages.total = AID_TYPES.reduce((s, t) => s + packages[t], 0);
+  const figures = await tx.one<{
+    accepted: number;
+    rws: number;
+    kelurahan: number;
+    kelurahan_only: number;
+    from: string;
+    to: string;
+  }>(
+    sql`SELECT count(*)::INTEGER AS accepted, count(DISTINCT rw_code)::INTEGER AS rws,
+               count(DISTINCT kelurahan_code)::INTEGER AS kelurahan,
+               count(*) FILTER (location_kind = 'kelurahan_only')::INTEGER AS kelurahan_only,
+               min(date)::VARCHAR AS "from", max(date)::VARCHAR AS "to"
+        FROM temp.batch_fresh`,
+  );
+  return { ...figures, packages };
+}
+
+async function dropTemporary(tx: Tx): Promise<void> {
+  await tx.run(sql`DROP TABLE IF EXISTS temp.staged`);
+  await tx.run(sql`DROP TABLE IF EXISTS temp.known`);
+  await tx.run(sql`DROP TABLE IF EXISTS temp.batch_households`);
+  await tx.run(sql`DROP TABLE IF EXISTS temp.new_households`);
+  await tx.run(sql`DROP TABLE IF EXISTS temp.batch_fresh`);
+}
+
+/** The reach index merged with the batch's household records (null when merging failed). */
+interface NextReach {
+  base: ReachIndex;
+  added: ReachRecord[];
+  next: ReachIndex | null;
 }
 
 interface Committed {
   outcome: IngestOutcome;
-  reach: ReachRecord[];
+  reach: NextReach | null;
   dates: { from: string; to: string } | null;
 }
 
 /**
- * Stores a validated batch as one transaction: records, new households, rollup deltas, the batch,
- * an audit entry, the commit counter and the idempotency key. Re-sent records (same external_id,
- * same content) are counted as already received; a changed one fails the whole batch. The next
- * state (reach index, extents, versions) is published right after COMMIT, before the answer.
+ * Stores a checked batch as one transaction: records, new households, rollup deltas, the batch,
+ * an audit entry, the commit counter and the idempotency key. Storing begins with the first
+ * chunk of checked records while later rows are still being checked; a row that fails after all
+ * rolls the whole unit back. Re-sent records (same external_id, same content) are counted as
+ * already received; a changed one fails the whole batch. The next reach index is merged inside
+ * the unit, in slices so reads keep being answered, and the next state (reach index, extents,
+ * versions) is published right after COMMIT, before the answer.
  */
 export async function commitBatch(
   db: Database,
   holder: StateHolder,
   req: IngestRequest,
 ): Promise<IngestOutcome> {
-  const { principal } = req;
+  const { principal, upload } = req;
   if (req.idempotencyKey) {
     // An expired key may be used again: its old row goes first, in its own transaction
     // (DuckDB cannot delete and re-insert one primary key inside a single transaction).
@@ -132,202 +246,181 @@ export async function commitBatch(
                  AND key = ${req.idempotencyKey} AND created_at < now() - ${raw(IDEMPOTENCY_TTL)}`),
     );
   }
-  const committed = await db.write(
-    async (tx): Promise<Committed> => {
-      const none = { reach: [], dates: null };
-      if (req.idempotencyKey) {
-        const previous = await tx.rows<{ request_sha256: string; status: number; body: string }>(
-          sql`SELECT request_sha256, status, body FROM idempotency_keys
-              WHERE principal_id = ${principal.id} AND key = ${req.idempotencyKey}
-                AND created_at >= now() - ${raw(IDEMPOTENCY_TTL)}`,
-        );
-        if (previous[0]) {
-          if (previous[0].request_sha256 !== req.requestSha256) {
-            return { outcome: { kind: 'key_reused' }, ...none };
-          }
-          const status = previous[0].status as 200 | 201;
-          const body = JSON.parse(previous[0].body) as BatchReceipt;
-          return { outcome: { kind: 'stored', status, body, replayed: true }, ...none };
-        }
-      }
-
-      const lap = phases();
-      await tx.run(sql`CREATE OR REPLACE TEMP TABLE staged (${raw(STAGED_COLUMNS)})`);
-      for await (const chunk of stagedRows(req.records)) {
-        await tx.append('staged', chunk, { temp: true });
-      }
-      lap('stage');
-      // Records this aggregator sent before under the same external_id.
-      await tx.run(sql`CREATE OR REPLACE TEMP TABLE known AS
-        SELECT s.row, d.batch_id, d.fingerprint = ${fingerprintSql('s')} AS same
-        FROM temp.staged s
-        JOIN distributions d ON d.aggregator = ${principal.org}::aggregator_t AND d.external_id = s.external_id`);
-      const known = await tx.rows<{ row: number; batch_id: string; same: boolean }>(
-        sql`SELECT row, batch_id, same FROM temp.known ORDER BY row`,
-      );
-      lap('known');
-      const changed = known.filter((k) => !k.same);
-      if (changed.length > 0) {
-        return {
-          outcome: {
-            kind: 'conflict',
-            errors: changed.map((k) => ({
-              row: k.row,
-              column: 'external_id',
-              code: 'external_id_changed',
-              params: { batch: k.batch_id },
-            })),
-          },
-          ...none,
-        };
-      }
-      const knownRows = new Set(known.map((k) => k.row));
-      const fresh = req.records.filter((r) => !knownRows.has(r.row));
-      const receivedAt = new Date().toISOString();
-
-      if (fresh.length === 0) {
-        const batches = [...new Set(known.map((k) => k.batch_id))];
-        const body: BatchReceipt = {
-          batch_id: batches.length === 1 ? batches[0]! : null,
-          accepted: 0,
-          already_received: known.length,
-          rows: req.rows,
-          packages: packagesOf([]),
-          rws: 0,
-          kelurahan: 0,
-          kelurahan_only: 0,
-          received_at: receivedAt,
-          status: 'submitted',
-        };
-        await storeKey(tx, req, 200, body);
-        return { outcome: { kind: 'stored', status: 200, body, replayed: false }, ...none };
-      }
-
-      const batchId = secret('b_').slice(0, 18);
-      await tx.run(sql`DELETE FROM temp.staged WHERE row IN (SELECT row FROM temp.known)`);
-      // A KK seen for the first time becomes a household living where it was first served.
-      await tx.run(sql`
-        INSERT INTO households (household_id, kk_hash, initials_hash, rw_code, kelurahan_code,
-                                kecamatan_code, kota_code, home_idx, lon, lat)
-        SELECT (SELECT coalesce(max(household_id), 0) FROM households) + row_number() OVER (ORDER BY first_row),
-               kk_hash, initials_hash, rw_code, kelurahan_code, kecamatan_code, kota_code, home, lon, lat
-        FROM (
-          SELECT kk_hash, arg_min(initials_hash, row) AS initials_hash, arg_min(rw_code, row) AS rw_code,
-                 arg_min(kelurahan_code, row) AS kelurahan_code, arg_min(kecamatan_code, row) AS kecamatan_code,
-                 arg_min(kota_code, row) AS kota_code, arg_min(home, row) AS home, arg_min(lon, row) AS lon,
-                 arg_min(lat, row) AS lat, min(row) AS first_row
-          FROM temp.staged s
-          WHERE kk_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM households h WHERE h.kk_hash = s.kk_hash)
-          GROUP BY kk_hash
-        )`);
-      lap('households');
-      await tx.run(sql`
-        INSERT INTO distributions (id, external_id, batch_id, aggregator, date, aid_type, quantity,
-                                   recipient_type, household_id, institution_id, rw_code, kelurahan_code,
-                                   kecamatan_code, kota_code, lon, lat, status, location_kind, fingerprint,
-                                   initials_hash)
-        SELECT (SELECT coalesce(max(id), 0) FROM distributions) + row_number() OVER (ORDER BY s.row),
-               s.external_id, ${batchId}, ${principal.org}::aggregator_t, s.date, s.aid_type::aid_type_t,
-               s.quantity, s.recipient_type::recipient_type_t, h.household_id, s.institution_id, s.rw_code,
-               s.kelurahan_code, s.kecamatan_code, s.kota_code, s.lon, s.lat, 'submitted', s.location_kind,
-               ${fingerprintSql('s')}, s.initials_hash
-        FROM temp.staged s LEFT JOIN households h ON h.kk_hash = s.kk_hash
-        ORDER BY s.row`);
-      lap('records');
-      // Rollup deltas: the map reads rollups, kept in step in the same transaction.
-      await tx.run(sql`
-        MERGE INTO rollup_rw_day r
-        USING (
-          SELECT date, rw_code, kelurahan_code, kecamatan_code, kota_code,
-                 ${principal.org}::aggregator_t AS aggregator, aid_type::aid_type_t AS aid_type,
-                 recipient_type::recipient_type_t AS recipient_type,
-                 'submitted'::record_status_t AS status,
-                 sum(quantity)::BIGINT AS packages, count(*)::INTEGER AS records
-          FROM temp.staged GROUP BY ALL
-        ) d
-        ON r.date = d.date AND r.rw_code IS NOT DISTINCT FROM d.rw_code AND r.kelurahan_code = d.kelurahan_code
-           AND r.aggregator = d.aggregator AND r.aid_type = d.aid_type
-           AND r.recipient_type = d.recipient_type AND r.status = d.status
-        WHEN MATCHED THEN UPDATE SET packages = r.packages + d.packages, records = r.records + d.records
-        WHEN NOT MATCHED THEN INSERT (${raw(ROLLUP_KEYS)}, packages, records)
-          VALUES (d.date, d.rw_code, d.kelurahan_code, d.kecamatan_code, d.kota_code, d.aggregator,
-                  d.aid_type, d.recipient_type, d.status, d.packages, d.records)`);
-      lap('rollup');
-      await tx.run(sql`INSERT INTO batches VALUES (${batchId}, ${principal.org}::aggregator_t, 'upload',
-                       ${receivedAt}::TIMESTAMPTZ, ${principal.label}, ${req.rows}, ${fresh.length},
-                       ${known.length}, ${req.requestSha256})`);
-      await appendAudit(tx, {
-        actor: principal.id,
-        actorRole: principal.role,
-        actorOrg: principal.org,
-        action: 'batch.received',
-        batchId,
-        toStatus: 'submitted',
-        details: { rows: req.rows, accepted: fresh.length, already_received: known.length },
-      });
-      await tx.run(
-        sql`UPDATE meta SET value = (value::BIGINT + 1)::VARCHAR WHERE key = 'commit_seq'`,
-      );
-      const homes = await tx.rows<{ row: number; household_id: number; home_idx: number }>(
-        sql`SELECT s.row, h.household_id, h.home_idx FROM temp.staged s JOIN households h USING (kk_hash)`,
-      );
-      lap('homes');
-      const byRow = new Map(fresh.map((r) => [r.row, r]));
-      const reach: ReachRecord[] = homes.map((h) => {
-        const r = byRow.get(h.row)!;
-        return {
-          household: h.household_id,
-          home: h.home_idx,
-          aggregator: principal.org,
-          aidType: r.aid_type,
-          status: 'submitted',
-          day: r.day,
-        };
-      });
-      const body: BatchReceipt = {
-        batch_id: batchId,
-        accepted: fresh.length,
-        already_received: known.length,
-        rows: req.rows,
-        packages: packagesOf(fresh),
-        rws: new Set(fresh.map((r) => r.rw_code).filter((c) => c !== null)).size,
-        kelurahan: new Set(fresh.map((r) => r.kelurahan_code)).size,
-        kelurahan_only: fresh.filter((r) => r.location_kind === 'kelurahan_only').length,
-        received_at: receivedAt,
-        status: 'submitted',
-      };
-      await storeKey(tx, req, 201, body);
-      lap('batch');
-      let from = fresh[0]!.date;
-      let to = from;
-      for (const r of fresh) {
-        if (r.date < from) from = r.date;
-        if (r.date > to) to = r.date;
-      }
-      return {
-        outcome: { kind: 'stored', status: 201, body, replayed: false },
-        reach,
-        dates: { from, to },
-      };
-    },
-    (c) => {
-      if (!c.dates) return;
-      try {
-        holder.swap(afterUpload(holder.current, c.reach, c.dates));
-      } catch (err) {
-        // The batch is committed; only the in-memory state lags: rebuild it from the store.
-        console.error('[state] publishing a committed batch failed; reloading the state', err);
-        void reloadState(db, holder);
-      }
-    },
-  );
+  let committed: Committed;
+  try {
+    committed = await db.write(
+      (tx) => storeBatch(tx, holder, req),
+      (c) => publish(db, holder, c),
+    );
+  } catch (err) {
+    if (err instanceof Rollback) return err.outcome;
+    throw err;
+  }
+  // A replayed or refused key stored nothing; failed checks still come first.
+  const checked = await upload.outcome;
+  if (checked.problems) return { kind: 'refused', problems: checked.problems };
   return committed.outcome;
+}
+
+async function storeBatch(tx: Tx, holder: StateHolder, req: IngestRequest): Promise<Committed> {
+  const { principal, upload } = req;
+  const none = { reach: null, dates: null };
+  if (req.idempotencyKey) {
+    const previous = await tx.rows<{ request_sha256: string; status: number; body: string }>(
+      sql`SELECT request_sha256, status, body FROM idempotency_keys
+          WHERE principal_id = ${principal.id} AND key = ${req.idempotencyKey}
+            AND created_at >= now() - ${raw(IDEMPOTENCY_TTL)}`,
+    );
+    if (previous[0]) {
+      if (previous[0].request_sha256 !== upload.sha256) {
+        return { outcome: { kind: 'key_reused' }, ...none };
+      }
+      const status = previous[0].status as 200 | 201;
+      const body = JSON.parse(previous[0].body) as BatchReceipt;
+      return { outcome: { kind: 'stored', status, body, replayed: true }, ...none };
+    }
+  }
+
+  const lap = phases();
+  const batchId = secret('b_').slice(0, 18);
+  const { names } = await tx.one<{ names: string[] }>(
+    sql`SELECT enum_range(NULL::aid_type_t)::VARCHAR[] AS names`,
+  );
+  await tx.run(sql`CREATE OR REPLACE TEMP TABLE batch_fresh (
+    date DATE, rw_code VARCHAR, kelurahan_code VARCHAR, kecamatan_code VARCHAR, kota_code VARCHAR,
+    aid_type aid_type_t, recipient_type recipient_type_t, quantity INTEGER, location_kind VARCHAR)`);
+  const known: { row: number; batch_id: string; same: boolean }[] = [];
+  const changed: RowError[] = [];
+  const added: ReachRecord[] = [];
+  /** Whether a chunk so far held records sent before. */
+  let resent = false;
+  for await (const chunk of upload.chunks()) {
+    await stageChunk(tx, chunk);
+    const chunkKnown = await knownRecords(tx, principal.org);
+    for (const k of chunkKnown) {
+      known.push(k);
+      if (!k.same) {
+        changed.push({
+          row: k.row,
+          column: 'external_id',
+          code: 'external_id_changed',
+          params: { batch: k.batch_id },
+        });
+      }
+    }
+    lap('chunk staged');
+    // Once one record is found changed the batch is refused: the rest is only looked through.
+    if (changed.length > 0) continue;
+    if (chunkKnown.length > 0) resent = true;
+    if (resent) {
+      // Only the new records stay, numbered again from 1. A KK's first record in the batch may
+      // have been a re-sent one, so from here on each chunk marks its own first record of a KK
+      // (the household check keeps a KK from getting a second household).
+      await tx.run(sql`CREATE OR REPLACE TEMP TABLE staged AS
+        SELECT * REPLACE (row_number() OVER (ORDER BY row)::INTEGER AS seq,
+                          CASE WHEN kk_hash IS NOT NULL AND row = min(row) OVER (PARTITION BY kk_hash)
+                               THEN 1 END AS first_kk)
+        FROM temp.staged WHERE row NOT IN (SELECT row FROM temp.known)
+        ORDER BY row`);
+    }
+    for (const r of await storeChunk(tx, req, batchId, names)) added.push(r);
+    lap('chunk stored');
+  }
+  const checked = await upload.outcome;
+  if (checked.problems) throw new Rollback({ kind: 'refused', problems: checked.problems });
+  if (changed.length > 0) throw new Rollback({ kind: 'conflict', errors: changed });
+  const receivedAt = new Date().toISOString();
+
+  if (new Set(known.map((k) => k.row)).size === checked.records) {
+    await dropTemporary(tx);
+    const batches = [...new Set(known.map((k) => k.batch_id))];
+    const body: BatchReceipt = {
+      batch_id: batches.length === 1 ? batches[0]! : null,
+      accepted: 0,
+      already_received: known.length,
+      rows: checked.rows,
+      packages: noPackages(),
+      rws: 0,
+      kelurahan: 0,
+      kelurahan_only: 0,
+      received_at: receivedAt,
+      status: 'submitted',
+    };
+    await storeKey(tx, req, 200, body);
+    return { outcome: { kind: 'stored', status: 200, body, replayed: false }, ...none };
+  }
+
+  await mergeRollups(tx, principal.org);
+  lap('rollup');
+  const fresh = await freshFigures(tx);
+  await dropTemporary(tx);
+  await tx.run(sql`INSERT INTO batches VALUES (${batchId}, ${principal.org}::aggregator_t, 'upload',
+                   ${receivedAt}::TIMESTAMPTZ, ${principal.label}, ${checked.rows}, ${fresh.accepted},
+                   ${known.length}, ${upload.sha256})`);
+  await appendAudit(tx, {
+    actor: principal.id,
+    actorRole: principal.role,
+    actorOrg: principal.org,
+    action: 'batch.received',
+    batchId,
+    toStatus: 'submitted',
+    details: { rows: checked.rows, accepted: fresh.accepted, already_received: known.length },
+  });
+  await tx.run(sql`UPDATE meta SET value = (value::BIGINT + 1)::VARCHAR WHERE key = 'commit_seq'`);
+  const body: BatchReceipt = {
+    batch_id: batchId,
+    accepted: fresh.accepted,
+    already_received: known.length,
+    rows: checked.rows,
+    packages: fresh.packages,
+    rws: fresh.rws,
+    kelurahan: fresh.kelurahan,
+    kelurahan_only: fresh.kelurahan_only,
+    received_at: receivedAt,
+    status: 'submitted',
+  };
+  await storeKey(tx, req, 201, body);
+  lap('batch');
+  const base = holder.current.reach;
+  let next: ReachIndex | null = base;
+  if (added.length > 0) {
+    try {
+      next = await base.withChangesInSlices({ add: added });
+    } catch (err) {
+      // The batch is stored all the same; publishing rebuilds the state from the store.
+      console.error('[state] merging a batch into the reach index failed', err);
+      next = null;
+    }
+  }
+  lap('reach index');
+  return {
+    outcome: { kind: 'stored', status: 201, body, replayed: false },
+    reach: { base, added, next },
+    dates: { from: fresh.from, to: fresh.to },
+  };
+}
+
+/** Publishes the state after a stored batch; runs after COMMIT, before the next unit. */
+function publish(db: Database, holder: StateHolder, c: Committed): void {
+  if (!c.dates || !c.reach) return;
+  try {
+    const { base, added, next } = c.reach;
+    if (!next) throw new Error('the reach index was not merged');
+    // Units publish in commit order, so the base is still current unless a reload swapped it.
+    const current = holder.current.reach;
+    const reach = current === base ? next : current.withChanges({ add: added });
+    holder.swap(afterUpload(holder.current, reach, c.dates));
+  } catch (err) {
+    // The batch is committed; only the in-memory state lags: rebuild it from the store.
+    console.error('[state] publishing a committed batch failed; reloading the state', err);
+    void reloadState(db, holder);
+  }
 }
 
 /** The state after a batch of submitted records: counters, extent and reach index move on. */
 function afterUpload(
   state: DataState,
-  reach: ReachRecord[],
+  reach: ReachIndex,
   dates: { from: string; to: string },
 ): DataState {
   const seq = { ...state.seq, commit: state.seq.commit + 1 };
@@ -336,6 +429,6 @@ function afterUpload(
     seq,
     ...versions(state.base, seq),
     ctx: { ...state.ctx, fullExtent: widen(state.ctx.fullExtent, dates.from, dates.to) },
-    reach: reach.length ? state.reach.withChanges({ add: reach }) : state.reach,
+    reach,
   };
 }

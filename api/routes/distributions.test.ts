@@ -4,6 +4,7 @@ import { createToken, type TokenSpec } from '../auth/tokens';
 import type { ChoroplethRow } from '../db/choropleth';
 import { raw, sql } from '../db/sql';
 import type { Summary } from '../db/summary';
+import { CHUNK_RECORDS } from '../ingest/check';
 import { getJson, openFixtureApp, openWritableDemoApp, type TestApp } from '../test-support';
 
 // Uploads of distribution records (DESIGN section 8) against a writable copy of the small
@@ -612,6 +613,79 @@ describe('POST /api/distributions: all or nothing', () => {
       { row: 52, column: 'external_id', code: 'external_id_changed', message: expect.any(String) },
     ]);
     expect(await storeSnapshot()).toEqual(before);
+  });
+});
+
+describe('POST /api/distributions: batches stored chunk by chunk while checked', () => {
+  // Storing begins with the first chunk of checked rows (CHUNK_RECORDS); these batches span more.
+  const MANY = CHUNK_RECORDS + 10;
+  let kks = 0;
+  /** KKs issued 15 March 2016, apart from freshKk's. */
+  const kk = () => `317101150316${String(++kks % 10_000 || 1).padStart(4, '0')}`;
+  // Households built here, not by household(): its KK serials would run out.
+  const many = (prefix: string) =>
+    Array.from({ length: MANY }, (_, i) =>
+      i % 5 === 0
+        ? community(`${prefix}-${i}`, {
+            recipient_type: 'household',
+            kk: kk(),
+            head_initials: 'AS',
+          })
+        : community(`${prefix}-${i}`),
+    );
+
+  it('a bad row after the first chunk leaves nothing of the chunks before it', async () => {
+    const before = await storeSnapshot();
+    const rows = many('CHUNK-BAD');
+    rows[MANY - 1] = community(`CHUNK-BAD-last`, { aid_type: 'beras' });
+    const r = await upload(csv(rows));
+    expect(problems(r)).toEqual([
+      { row: MANY + 1, column: 'aid_type', code: 'unknown_aid_type', message: expect.any(String) },
+    ]);
+    expect(await storeSnapshot()).toEqual(before);
+  });
+
+  it('a changed re-send in the last chunk leaves nothing of the chunks before it', async () => {
+    const sent = community('CHUNK-CHG-sent');
+    expect((await upload(csv([sent]))).status).toBe(201);
+    const before = await storeSnapshot();
+    const rows = many('CHUNK-CHG');
+    rows[MANY - 1] = { ...sent, quantity: 99 };
+    const r = await upload(csv(rows));
+    expect(problems(r)).toEqual([
+      {
+        row: MANY + 1,
+        column: 'external_id',
+        code: 'external_id_changed',
+        message: expect.any(String),
+      },
+    ]);
+    expect(await storeSnapshot()).toEqual(before);
+  });
+
+  it('numbers the new records of every chunk on from the last, skipping re-sent ones', async () => {
+    const rows = many('CHUNK-OK');
+    const first = await upload(csv(rows.slice(CHUNK_RECORDS - 5, CHUNK_RECORDS + 5)));
+    expect(first.status, first.text).toBe(201);
+    const r = await upload(csv(rows));
+    expect(r.status, r.text).toBe(201);
+    expect(r.body).toMatchObject({ accepted: MANY - 10, already_received: 10 });
+    const ids = await env.db.read((q) =>
+      q.one<{ n: number; low: number; high: number; ordered: boolean }>(
+        sql`SELECT count(*)::INTEGER AS n, min(id)::INTEGER AS low, max(id)::INTEGER AS high,
+                   bool_and(id = expected)::BOOLEAN AS ordered
+            FROM (SELECT id, min(id) OVER () + row_number() OVER (ORDER BY regexp_extract(external_id, '[0-9]+$')::INTEGER) - 1 AS expected
+                  FROM distributions WHERE batch_id = ${(r.body as Receipt).batch_id})`,
+      ),
+    );
+    // One id per new record, contiguous, in row order across both chunks.
+    expect(ids).toMatchObject({ n: MANY - 10, ordered: true });
+    expect(ids.high - ids.low + 1).toBe(MANY - 10);
+    const households = await count(
+      sql`SELECT count(*)::INTEGER AS n FROM distributions WHERE external_id LIKE 'CHUNK-OK-%'
+          AND household_id IS NOT NULL`,
+    );
+    expect(households).toBe(rows.filter((row) => row.kk).length);
   });
 });
 

@@ -3,11 +3,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { requireRole } from '../auth/middleware';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
+import { checkThread } from '../ingest/check-thread';
 import { commitBatch } from '../ingest/commit';
 import { FIELDS, LIMITS, templateCsv } from '../ingest/fields';
-import { languageOf, rowMessage, type Language } from '../ingest/messages';
-import { parseBody, tooLarge, type BodyFormat } from '../ingest/parse';
-import { jakartaToday, validateAll, type RowError } from '../ingest/validate';
+import { languageOf } from '../ingest/messages';
+import { tooLarge, type BodyFormat } from '../ingest/parse';
+import { rowsRejected, summariseProblems } from '../ingest/problems';
+import { jakartaToday } from '../ingest/validate';
 import { kkHashKey } from '../kk';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -22,33 +24,6 @@ function formatOf(contentType: string | undefined): BodyFormat {
     'Send the batch as text/csv or application/json.',
     { content_type: type || null },
   );
-}
-
-const COLUMN_ORDER = new Map<string, number>(FIELDS.map((f, i) => [f.name, i]));
-
-/** 422 with every bad row (row, column, code, message in the caller's language), capped. */
-function rowsRejected(errors: RowError[], lang: Language): ApiError {
-  const sorted = [...errors].sort(
-    (a, b) =>
-      a.row - b.row ||
-      (COLUMN_ORDER.get(a.column ?? '') ?? 99) - (COLUMN_ORDER.get(b.column ?? '') ?? 99),
-  );
-  const listed = sorted.slice(0, LIMITS.maxListedErrors).map((e) => ({
-    row: e.row,
-    column: e.column,
-    code: e.code,
-    message: rowMessage(e.code, lang, e.params),
-  }));
-  const rows = new Set(errors.map((e) => e.row)).size;
-  const message =
-    lang === 'en'
-      ? `${rows.toLocaleString('en')} row(s) have problems; nothing was stored.`
-      : `${rows.toLocaleString('id-ID')} baris bermasalah; tidak ada yang disimpan.`;
-  return new ApiError(422, 'invalid_rows', message, {
-    rows: listed,
-    total: errors.length,
-    listed: listed.length,
-  });
 }
 
 /** Aggregators report distributions (DESIGN section 8): validated, all-or-nothing, idempotent. */
@@ -83,25 +58,20 @@ export const distributions = new Hono<AppEnv>()
           'An Idempotency-Key is 1–255 visible ASCII characters.',
         );
       }
-      const parsed = await parseBody(c.req.raw.body, format);
-      const ctx = c.var.state.ctx;
-      const { records, errors } = await validateAll(parsed.rows, {
-        ctx,
-        kecamatanCodes: new Set(ctx.byLevel.kecamatan.map((k) => k.code)),
-        locator: c.var.locator(),
+      if (!c.req.raw.body) throw new ApiError(400, 'empty_body', 'The request has no body.');
+      // Parsing, row checks, point-in-polygon and keyed hashes run on the check thread; storing
+      // begins once it has checked a first chunk of rows, or all of them.
+      const upload = checkThread.check(c.req.raw.body, {
+        format,
+        ctx: c.var.state.ctx,
         today: jakartaToday(),
         kkKey: kkHashKey(),
       });
-      const problems = [...parsed.headerErrors, ...errors];
-      if (parsed.rows.length === 0 && problems.length === 0) {
-        problems.push({ row: 2, column: null, code: 'required' });
-      }
-      if (problems.length > 0) throw rowsRejected(problems, lang);
+      await upload.ready;
+      if (upload.settled?.problems) throw rowsRejected(upload.settled.problems, lang);
       const outcome = await commitBatch(c.var.db, c.var.holder, {
         principal: { ...principal, org: principal.org! },
-        records,
-        rows: parsed.rows.length,
-        requestSha256: parsed.sha256,
+        upload,
         idempotencyKey: key,
       });
       if (outcome.kind === 'key_reused') {
@@ -111,7 +81,8 @@ export const distributions = new Hono<AppEnv>()
           'This Idempotency-Key was used with another body; use a new key for a new batch.',
         );
       }
-      if (outcome.kind === 'conflict') throw rowsRejected(outcome.errors, lang);
+      if (outcome.kind === 'refused') throw rowsRejected(outcome.problems, lang);
+      if (outcome.kind === 'conflict') throw rowsRejected(summariseProblems(outcome.errors), lang);
       c.header('Cache-Control', 'private, no-store');
       if (outcome.replayed) c.header('Idempotent-Replayed', 'true');
       if (outcome.body.batch_id) c.header('Location', `/api/batches/${outcome.body.batch_id}`);
