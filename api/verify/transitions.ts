@@ -5,7 +5,7 @@ import { ROLLUP_KEYS } from '../db/schema';
 import { raw, sql, type Sql } from '../db/sql';
 import type { RecordStatus } from '../domain';
 import { ApiError } from '../errors';
-import type { ReachRecord } from '../reach-index';
+import type { ReachIndex, ReachRecord } from '../reach-index';
 import { reloadState, versions, type DataState, type StateHolder } from '../state';
 import { phases } from '../timing';
 import { flaggedIds } from './records';
@@ -47,7 +47,12 @@ interface Selected {
 
 interface Moved {
   result: TransitionResult;
-  reach: { remove: ReachRecord[]; add: ReachRecord[] };
+  reach: {
+    changes: { remove: ReachRecord[]; add: ReachRecord[] };
+    /** The index the changes were merged into, and the merged one (null when merging failed). */
+    base: ReachIndex;
+    next: ReachIndex | null;
+  } | null;
   verifiedDates: { from: string; to: string } | null;
 }
 
@@ -146,11 +151,7 @@ export async function applyTransition(
       }
       const ids = rows.map((r) => Number(r.id));
       if (ids.length === 0) {
-        return {
-          result: { moved: 0, to: req.to, ids },
-          reach: { remove: [], add: [] },
-          verifiedDates: null,
-        };
+        return { result: { moved: 0, to: req.to, ids }, reach: null, verifiedDates: null };
       }
       await moveRollups(tx, from, req.to);
       lap('rollups');
@@ -183,9 +184,21 @@ export async function applyTransition(
         remove.push({ ...base, status: from });
         add.push({ ...base, status: req.to });
       }
+      // Merged here, in slices, so reads keep being answered; publish only swaps it in.
+      const base = holder.current.reach;
+      let next: ReachIndex | null = base;
+      if (add.length > 0) {
+        try {
+          next = await base.withChangesInSlices({ remove, add });
+        } catch (err) {
+          console.error('[state] merging a transition into the reach index failed', err);
+          next = null;
+        }
+      }
+      lap('reach index');
       return {
         result: { moved: ids.length, to: req.to, ids },
-        reach: { remove, add },
+        reach: { changes: { remove, add }, base, next },
         verifiedDates,
       };
     },
@@ -227,6 +240,13 @@ async function moveRollups(tx: Tx, from: RecordStatus, to: Target): Promise<void
               m.aid_type, m.recipient_type, m.status, m.packages, m.records)`);
 }
 
+/** The merged index; merged again when another state was swapped in meanwhile (a reload). */
+function nextReach(current: ReachIndex, r: NonNullable<Moved['reach']>): ReachIndex {
+  if (r.changes.add.length === 0) return current;
+  if (!r.next) throw new Error('the reach index was not merged');
+  return current === r.base ? r.next : current.withChanges(r.changes);
+}
+
 /** The state after a transition: counters, the verified extent and the reach index move on. */
 function afterTransition(state: DataState, m: Moved): DataState {
   const seq = {
@@ -241,6 +261,6 @@ function afterTransition(state: DataState, m: Moved): DataState {
     seq,
     ...versions(state.base, seq),
     ctx,
-    reach: m.reach.add.length ? state.reach.withChanges(m.reach) : state.reach,
+    reach: nextReach(state.reach, m.reach!),
   };
 }
