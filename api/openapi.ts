@@ -137,14 +137,14 @@ const OPERATIONS: Operation[] = [
       },
     },
     response:
-      '201 `{ batch_id, accepted, already_received, rows, packages, rws, kelurahan, kelurahan_only, received_at, status }`; 200 with the same shape when every row had been received before',
+      '201 `{ batch_id, accepted, already_received, corrected, rows, packages, rws, kelurahan, kelurahan_only, received_at, status }` (`accepted` counts new records and corrections: a changed record under the external_id of a returned one becomes its next version, back in submitted); 200 with the same shape when every row had been received before',
     responses: {
       401: 'No or a wrong token',
       403: 'Not an aggregator, or a cookie-authenticated write from another origin',
       409: 'Idempotency-Key reused with another body',
       413: 'Over 20 MB or 100,000 rows',
       415: 'Neither text/csv nor application/json',
-      422: 'Rows rejected: `details.rows[]` of `{ row, column, code, message }` (at most 1,000) and `details.total`; nothing stored',
+      422: 'Rows rejected: `details.rows[]` of `{ row, column, code, message }` (at most 1,000) and `details.total`; nothing stored. `external_id_changed`: other content under the external_id of a record that is not returned',
     },
   },
   {
@@ -162,7 +162,7 @@ const OPERATIONS: Operation[] = [
     summary: "Uploaded batches: an aggregator's own; planners and admins see all",
     roles: ['aggregator', 'planner', 'admin'],
     response:
-      '`{ rows: [{ batch_id, aggregator, source, received_at, submitted_by, rows, accepted, already_received, by_status, packages, rws, kelurahan, kelurahan_only }] }`, newest first (`source=upload|seed|all`, `limit` ≤ 1000)',
+      '`{ rows: [{ batch_id, aggregator, source, received_at, submitted_by, rows, accepted, already_received, corrected, by_status, packages, rws, kelurahan, kelurahan_only }] }`, newest first (`source=upload|seed|all`, `limit` ≤ 1000)',
   },
   {
     path: '/api/batches/{id}',

@@ -244,6 +244,8 @@ export interface UploadReceipt {
   batch_id: string | null;
   accepted: number;
   already_received: number;
+  /** Of the accepted records, those that replaced a returned record (a new version of it). */
+  corrected: number;
   rows: number;
   packages: PackageTotals;
   rws: number;
@@ -276,6 +278,7 @@ export interface BatchRow {
   rows: number;
   accepted: number;
   already_received: number;
+  corrected: number;
   by_status: Record<RecordStatus, number>;
   packages: PackageTotals;
   rws: number;

@@ -221,8 +221,11 @@ export const resources = {
           none: '—',
           receivedAt: 'Diterima pada',
           rows: 'Baris dalam berkas',
-          accepted: 'Baris baru',
+          accepted: 'Baris dicatat',
           already: 'Sudah diterima sebelumnya',
+          corrected: 'Di antaranya koreksi',
+          correctedNote:
+            '{{count, number}} catatan yang dikembalikan telah diperbaiki: versi barunya kembali menunggu verifikasi kelurahan, versi lamanya tetap tersimpan.',
           packages: 'Paket',
           rws: 'RW',
           kelurahan: 'Kelurahan',
@@ -713,8 +716,13 @@ export const resources = {
           none: '—',
           receivedAt: 'Received at',
           rows: 'Rows in the file',
-          accepted: 'New rows',
+          accepted: 'Rows recorded',
           already: 'Received before',
+          corrected: 'Of which corrections',
+          correctedNote_one:
+            '{{count, number}} returned record was corrected: its new version awaits kelurahan verification again, the old version is kept.',
+          correctedNote_other:
+            '{{count, number}} returned records were corrected: their new versions await kelurahan verification again, the old versions are kept.',
           packages: 'Packages',
           rws: 'RWs',
           kelurahan: 'Kelurahan',

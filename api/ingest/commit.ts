@@ -5,7 +5,7 @@ import { widen } from '../context';
 import type { Database, Tx } from '../db/database';
 import { ROLLUP_KEYS } from '../db/schema';
 import { raw, sql } from '../db/sql';
-import { AID_TYPES, type AidType } from '../domain';
+import { AID_TYPES, type AidType, type RecordStatus } from '../domain';
 import type { ReachIndex, ReachRecord } from '../reach-index';
 import { reloadState, versions, type DataState, type StateHolder } from '../state';
 import type { CheckedUpload } from './checked-upload';
@@ -26,6 +26,8 @@ export interface BatchReceipt {
   kelurahan_only: number;
   received_at: string;
   status: 'submitted';
+  /** Of the accepted records, those that replace a returned record (a new version of it). */
+  corrected: number;
 }
 
 export type IngestOutcome =
@@ -73,15 +75,89 @@ function noPackages(): BatchReceipt['packages'] {
   return { total: 0, sembako: 0, siap_saji: 0, lebaran: 0, thr: 0 };
 }
 
+interface KnownRecord {
+  row: number;
+  batch_id: string;
+  status: RecordStatus;
+  /** Same content as stored: a re-send. */
+  same: boolean;
+}
+
 /** Records of the staged chunk this aggregator sent before under the same external_id. */
-async function knownRecords(tx: Tx, org: string) {
+async function knownRecords(tx: Tx, org: string): Promise<KnownRecord[]> {
   await tx.run(sql`CREATE OR REPLACE TEMP TABLE known AS
-    SELECT s.row, d.batch_id, d.fingerprint = s.fingerprint AS same
+    SELECT s.row, d.id, d.batch_id, d.status, d.fingerprint = s.fingerprint AS same
     FROM temp.staged s
     JOIN distributions d ON d.aggregator = ${org}::aggregator_t AND d.external_id = s.external_id`);
-  return tx.rows<{ row: number; batch_id: string; same: boolean }>(
-    sql`SELECT row, batch_id, same FROM temp.known ORDER BY row`,
+  return tx.rows<KnownRecord>(
+    sql`SELECT row, batch_id, status::VARCHAR AS status, same FROM temp.known ORDER BY row`,
   );
+}
+
+/**
+ * What the chunk's corrections replace (`temp.replaced`): each returned record's current
+ * version, kept whole in record_versions, its rollup row to leave and its reach entry to drop.
+ */
+async function replaceVersions(tx: Tx, batchId: string): Promise<ReachRecord[]> {
+  await tx.run(sql`CREATE OR REPLACE TEMP TABLE replaced AS
+    SELECT d.id, d.version, d.batch_id, d.household_id, h.home_idx, d.aggregator, d.aid_type, d.date,
+           d.rw_code, d.kelurahan_code, d.kecamatan_code, d.kota_code, d.recipient_type, d.quantity,
+           d.status, d.location_kind
+    FROM distributions d
+    JOIN temp.staged s ON s.corrects = d.id
+    LEFT JOIN households h ON h.household_id = d.household_id`);
+  await tx.run(sql`INSERT INTO record_versions
+    SELECT d.id, d.version, d.external_id, d.batch_id, d.aggregator, d.date, d.aid_type, d.quantity,
+           d.recipient_type, d.household_id, d.institution_id, d.rw_code, d.kelurahan_code,
+           d.kecamatan_code, d.kota_code, d.lon, d.lat, d.status, d.location_kind, d.fingerprint,
+           d.initials_hash, d.status_reason, d.status_note, d.status_at, now(), ${batchId}
+    FROM distributions d WHERE d.id IN (SELECT id FROM temp.replaced)`);
+  await tx.run(sql`INSERT INTO temp.batch_gone
+    SELECT date, rw_code, kelurahan_code, kecamatan_code, kota_code, aid_type, recipient_type,
+           status, quantity
+    FROM temp.replaced`);
+  const gone = await tx.rows<{
+    household_id: number;
+    home_idx: number;
+    aggregator: string;
+    aid_type: string;
+    status: RecordStatus;
+    day: number;
+  }>(sql`SELECT household_id, home_idx, aggregator::VARCHAR AS aggregator,
+                aid_type::VARCHAR AS aid_type, status::VARCHAR AS status,
+                (date - DATE '1970-01-01')::INTEGER AS day
+         FROM temp.replaced WHERE household_id IS NOT NULL`);
+  return gone.map((g) => ({
+    household: g.household_id,
+    home: g.home_idx,
+    aggregator: g.aggregator,
+    aidType: g.aid_type,
+    status: g.status,
+    day: g.day,
+  }));
+}
+
+/** The chunk's corrections take the place of the versions they replace: same id, next version. */
+async function applyCorrections(tx: Tx, req: IngestRequest, batchId: string): Promise<void> {
+  const p = req.principal;
+  await tx.run(sql`UPDATE distributions SET
+      batch_id = ${batchId}, date = c.date, aid_type = c.aid_type, quantity = c.quantity,
+      recipient_type = c.recipient_type, household_id = c.household_id,
+      institution_id = c.institution_id, rw_code = c.rw_code, kelurahan_code = c.kelurahan_code,
+      kecamatan_code = c.kecamatan_code, kota_code = c.kota_code, lon = c.lon, lat = c.lat,
+      status = 'submitted', location_kind = c.location_kind, fingerprint = c.fingerprint,
+      initials_hash = c.initials_hash, version = distributions.version + 1,
+      status_reason = NULL, status_note = NULL, status_at = NULL
+    FROM (SELECT s.*, h.household_id FROM temp.staged s
+          LEFT JOIN temp.batch_households h ON h.kk_hash = s.kk_hash
+          WHERE s.corrects IS NOT NULL) c
+    WHERE distributions.id = c.corrects`);
+  await tx.run(sql`INSERT INTO audit_log
+    SELECT (SELECT coalesce(max(id), 0) FROM audit_log) + row_number() OVER (ORDER BY r.id), now(),
+           ${p.id}, ${p.role}, ${p.org}, 'record.corrected', ${batchId}, r.id, r.status::VARCHAR,
+           'submitted', NULL,
+           json_object('version', r.version + 1, 'replaced_batch', r.batch_id, 'kelurahan', r.kelurahan_code)
+    FROM temp.replaced r`);
 }
 
 /**
@@ -94,8 +170,10 @@ async function storeChunk(
   req: IngestRequest,
   batchId: string,
   names: readonly string[],
-): Promise<ReachRecord[]> {
+  corrections: boolean,
+): Promise<{ add: ReachRecord[]; remove: ReachRecord[] }> {
   const org = req.principal.org;
+  const remove = corrections ? await replaceVersions(tx, batchId) : [];
   // The chunk's households: those known already (one pass over the household table), then each
   // KK seen for the first time, living where it was first served. No index on kk_hash: this
   // writer is the only one and looks first, so a KK never gets a second household.
@@ -117,6 +195,7 @@ async function storeChunk(
     FROM temp.new_households`);
   await tx.run(sql`INSERT INTO temp.batch_households
     SELECT kk_hash, household_id, home_idx FROM temp.new_households`);
+  if (corrections) await applyCorrections(tx, req, batchId);
   // Ids follow on from the largest, in row order: `seq` numbers the chunk's new records from 1.
   await tx.run(sql`
     INSERT INTO distributions (id, external_id, batch_id, aggregator, date, aid_type, quantity,
@@ -129,6 +208,7 @@ async function storeChunk(
            s.kelurahan_code, s.kecamatan_code, s.kota_code, s.lon, s.lat, 'submitted', s.location_kind,
            s.fingerprint, s.initials_hash
     FROM temp.staged s LEFT JOIN temp.batch_households h ON h.kk_hash = s.kk_hash
+    ${corrections ? sql`WHERE s.corrects IS NULL` : sql``}
     ORDER BY s.seq`);
   await tx.run(sql`INSERT INTO temp.batch_fresh
     SELECT date, rw_code, kelurahan_code, kecamatan_code, kota_code, aid_type, recipient_type,
@@ -153,10 +233,13 @@ async function storeChunk(
       }
     },
   );
-  return records;
+  return { add: records, remove };
 }
 
-/** The batch's rollup deltas, from all its new records: the map reads rollups. */
+/**
+ * The batch's rollup deltas: its records (new and corrected) add to `submitted`, the versions its
+ * corrections replaced leave their rows (emptied rows removed). The map reads rollups.
+ */
 async function mergeRollups(tx: Tx, org: string): Promise<void> {
   await tx.run(sql`
     MERGE INTO rollup_rw_day r
@@ -166,10 +249,16 @@ async function mergeRollups(tx: Tx, org: string): Promise<void> {
              'submitted'::record_status_t AS status,
              sum(quantity)::BIGINT AS packages, count(*)::INTEGER AS records
       FROM temp.batch_fresh GROUP BY ALL
+      UNION ALL
+      SELECT date, rw_code, kelurahan_code, kecamatan_code, kota_code,
+             ${org}::aggregator_t AS aggregator, aid_type, recipient_type, status,
+             -sum(quantity)::BIGINT AS packages, -count(*)::INTEGER AS records
+      FROM temp.batch_gone GROUP BY ALL
     ) d
     ON r.date = d.date AND r.rw_code IS NOT DISTINCT FROM d.rw_code AND r.kelurahan_code = d.kelurahan_code
        AND r.aggregator = d.aggregator AND r.aid_type = d.aid_type
        AND r.recipient_type = d.recipient_type AND r.status = d.status
+    WHEN MATCHED AND r.records + d.records = 0 THEN DELETE
     WHEN MATCHED THEN UPDATE SET packages = r.packages + d.packages, records = r.records + d.records
     WHEN NOT MATCHED THEN INSERT (${raw(ROLLUP_KEYS)}, packages, records)
       VALUES (d.date, d.rw_code, d.kelurahan_code, d.kecamatan_code, d.kota_code, d.aggregator,
@@ -208,12 +297,14 @@ async function dropTemporary(tx: Tx): Promise<void> {
   await tx.run(sql`DROP TABLE IF EXISTS temp.batch_households`);
   await tx.run(sql`DROP TABLE IF EXISTS temp.new_households`);
   await tx.run(sql`DROP TABLE IF EXISTS temp.batch_fresh`);
+  await tx.run(sql`DROP TABLE IF EXISTS temp.batch_gone`);
+  await tx.run(sql`DROP TABLE IF EXISTS temp.replaced`);
 }
 
 /** The reach index merged with the batch's household records (null when merging failed). */
 interface NextReach {
   base: ReachIndex;
-  added: ReachRecord[];
+  changes: { add: ReachRecord[]; remove: ReachRecord[] };
   next: ReachIndex | null;
 }
 
@@ -228,7 +319,8 @@ interface Committed {
  * an audit entry, the commit counter and the idempotency key. Storing begins with the first
  * chunk of checked records while later rows are still being checked; a row that fails after all
  * rolls the whole unit back. Re-sent records (same external_id, same content) are counted as
- * already received; a changed one fails the whole batch. The next reach index is merged inside
+ * already received. A changed one corrects the record when it was returned for correction (a new
+ * version, back in `submitted`, the old version kept); otherwise it fails the whole batch. The next reach index is merged inside
  * the unit, in slices so reads keep being answered, and the next state (reach index, extents,
  * versions) is published right after COMMIT, before the answer.
  */
@@ -289,22 +381,29 @@ async function storeBatch(tx: Tx, holder: StateHolder, req: IngestRequest): Prom
   await tx.run(sql`CREATE OR REPLACE TEMP TABLE batch_fresh (
     date DATE, rw_code VARCHAR, kelurahan_code VARCHAR, kecamatan_code VARCHAR, kota_code VARCHAR,
     aid_type aid_type_t, recipient_type recipient_type_t, quantity INTEGER, location_kind VARCHAR)`);
-  const known: { row: number; batch_id: string; same: boolean }[] = [];
+  await tx.run(sql`CREATE OR REPLACE TEMP TABLE batch_gone (
+    date DATE, rw_code VARCHAR, kelurahan_code VARCHAR, kecamatan_code VARCHAR, kota_code VARCHAR,
+    aid_type aid_type_t, recipient_type recipient_type_t, status record_status_t, quantity INTEGER)`);
+  const known: KnownRecord[] = [];
   const changed: RowError[] = [];
   const added: ReachRecord[] = [];
+  const removed: ReachRecord[] = [];
+  let corrected = 0;
   /** Whether a chunk so far held records sent before. */
   let resent = false;
   for await (const chunk of upload.chunks()) {
     await stageChunk(tx, chunk);
     const chunkKnown = await knownRecords(tx, principal.org);
+    let chunkCorrections = 0;
     for (const k of chunkKnown) {
-      known.push(k);
-      if (!k.same) {
+      if (k.same) known.push(k);
+      else if (k.status === 'returned') chunkCorrections++;
+      else {
         changed.push({
           row: k.row,
           column: 'external_id',
           code: 'external_id_changed',
-          params: { batch: k.batch_id },
+          params: { batch: k.batch_id, status: k.status },
         });
       }
     }
@@ -313,17 +412,25 @@ async function storeBatch(tx: Tx, holder: StateHolder, req: IngestRequest): Prom
     if (changed.length > 0) continue;
     if (chunkKnown.length > 0) resent = true;
     if (resent) {
-      // Only the new records stay, numbered again from 1. A KK's first record in the batch may
-      // have been a re-sent one, so from here on each chunk marks its own first record of a KK
-      // (the household check keeps a KK from getting a second household).
+      // Re-sent records drop out; corrections name the record they replace and take no new id,
+      // so new records are numbered again from 1. A KK's first record in the batch may have been
+      // a re-sent one, so from here on each chunk marks its own first record of a KK (the
+      // household check keeps a KK from getting a second household).
       await tx.run(sql`CREATE OR REPLACE TEMP TABLE staged AS
-        SELECT * REPLACE (row_number() OVER (ORDER BY row)::INTEGER AS seq,
-                          CASE WHEN kk_hash IS NOT NULL AND row = min(row) OVER (PARTITION BY kk_hash)
-                               THEN 1 END AS first_kk)
-        FROM temp.staged WHERE row NOT IN (SELECT row FROM temp.known)
-        ORDER BY row`);
+        SELECT s.* REPLACE (
+                 CASE WHEN k.id IS NULL
+                      THEN row_number() OVER (PARTITION BY k.id IS NULL ORDER BY s.row) END::INTEGER AS seq,
+                 CASE WHEN s.kk_hash IS NOT NULL AND s.row = min(s.row) OVER (PARTITION BY s.kk_hash)
+                      THEN 1 END AS first_kk),
+               k.id AS corrects
+        FROM temp.staged s LEFT JOIN temp.known k ON k.row = s.row
+        WHERE NOT coalesce(k.same, false)
+        ORDER BY s.row`);
     }
-    for (const r of await storeChunk(tx, req, batchId, names)) added.push(r);
+    const stored = await storeChunk(tx, req, batchId, names, chunkCorrections > 0);
+    for (const r of stored.add) added.push(r);
+    for (const r of stored.remove) removed.push(r);
+    corrected += chunkCorrections;
     lap('chunk stored');
   }
   const checked = await upload.outcome;
@@ -345,6 +452,7 @@ async function storeBatch(tx: Tx, holder: StateHolder, req: IngestRequest): Prom
       kelurahan_only: 0,
       received_at: receivedAt,
       status: 'submitted',
+      corrected: 0,
     };
     await storeKey(tx, req, 200, body);
     return { outcome: { kind: 'stored', status: 200, body, replayed: false }, ...none };
@@ -364,7 +472,12 @@ async function storeBatch(tx: Tx, holder: StateHolder, req: IngestRequest): Prom
     action: 'batch.received',
     batchId,
     toStatus: 'submitted',
-    details: { rows: checked.rows, accepted: fresh.accepted, already_received: known.length },
+    details: {
+      rows: checked.rows,
+      accepted: fresh.accepted,
+      already_received: known.length,
+      corrected,
+    },
   });
   await tx.run(sql`UPDATE meta SET value = (value::BIGINT + 1)::VARCHAR WHERE key = 'commit_seq'`);
   const body: BatchReceipt = {
@@ -378,14 +491,16 @@ async function storeBatch(tx: Tx, holder: StateHolder, req: IngestRequest): Prom
     kelurahan_only: fresh.kelurahan_only,
     received_at: receivedAt,
     status: 'submitted',
+    corrected,
   };
   await storeKey(tx, req, 201, body);
   lap('batch');
   const base = holder.current.reach;
+  const changes = { add: added, remove: removed };
   let next: ReachIndex | null = base;
-  if (added.length > 0) {
+  if (added.length + removed.length > 0) {
     try {
-      next = await base.withChangesInSlices({ add: added });
+      next = await base.withChangesInSlices(changes);
     } catch (err) {
       // The batch is stored all the same; publishing rebuilds the state from the store.
       console.error('[state] merging a batch into the reach index failed', err);
@@ -395,7 +510,7 @@ async function storeBatch(tx: Tx, holder: StateHolder, req: IngestRequest): Prom
   lap('reach index');
   return {
     outcome: { kind: 'stored', status: 201, body, replayed: false },
-    reach: { base, added, next },
+    reach: { base, changes, next },
     dates: { from: fresh.from, to: fresh.to },
   };
 }
@@ -404,11 +519,11 @@ async function storeBatch(tx: Tx, holder: StateHolder, req: IngestRequest): Prom
 function publish(db: Database, holder: StateHolder, c: Committed): void {
   if (!c.dates || !c.reach) return;
   try {
-    const { base, added, next } = c.reach;
+    const { base, changes, next } = c.reach;
     if (!next) throw new Error('the reach index was not merged');
     // Units publish in commit order, so the base is still current unless a reload swapped it.
     const current = holder.current.reach;
-    const reach = current === base ? next : current.withChanges({ add: added });
+    const reach = current === base ? next : current.withChanges(changes);
     holder.swap(afterUpload(holder.current, reach, c.dates));
   } catch (err) {
     // The batch is committed; only the in-memory state lags: rebuild it from the store.

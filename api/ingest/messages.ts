@@ -22,8 +22,8 @@ const MESSAGES = {
     en: 'external_id already used on row {first} of this file',
   },
   external_id_changed: {
-    id: 'external_id sudah diterima sebelumnya (batch {batch}) dengan isi lain; koreksi dilakukan lewat verifikasi',
-    en: 'external_id was received before (batch {batch}) with other content; corrections go through verification',
+    id: 'external_id sudah diterima (batch {batch}, status {status}) dengan isi lain; hanya catatan yang dikembalikan untuk koreksi (returned) boleh dikirim ulang dengan perubahan',
+    en: 'external_id was received before (batch {batch}, status {status}) with other content; only a record returned for correction may be sent again with changes',
   },
   invalid_date: { id: 'bukan tanggal YYYY-MM-DD yang nyata', en: 'not a real date as YYYY-MM-DD' },
   future_date: { id: 'tanggal di masa depan', en: 'date is in the future' },

@@ -18,6 +18,8 @@ export interface BatchRow {
   rows: number;
   accepted: number;
   already_received: number;
+  /** Of the accepted records, those that replaced a returned record (corrections). */
+  corrected: number;
   by_status: Record<RecordStatus, number>;
   packages: Record<'total' | AidType, number>;
   rws: number;
@@ -50,14 +52,19 @@ async function queryBatches(
     WITH b AS (
       SELECT * FROM batches b WHERE ${scopeOf(p)} AND ${where}
       ORDER BY received_at DESC, batch_id LIMIT ${limit}
+    ), corrections AS (
+      SELECT a.batch_id, count(*)::INTEGER AS corrected FROM audit_log a
+      WHERE a.action = 'record.corrected' AND a.batch_id IN (SELECT batch_id FROM b)
+      GROUP BY a.batch_id
     )
     SELECT b.batch_id, b.aggregator::VARCHAR AS aggregator, b.source, epoch_ms(b.received_at)::DOUBLE AS received_at,
            b.submitted_by, b.rows, b.accepted, b.already_received,
+           coalesce(any_value(c.corrected), 0)::INTEGER AS corrected,
            [${statusColumns}] AS by_status, [${packageColumns}] AS packages,
            count(DISTINCT d.rw_code)::INTEGER AS rws, count(DISTINCT d.kelurahan_code)::INTEGER AS kelurahan,
            count(*) FILTER (d.location_kind = 'kelurahan_only')::INTEGER AS kelurahan_only,
            list_sort(list_distinct(list(d.rw_code))) AS rw_codes
-    FROM b LEFT JOIN distributions d USING (batch_id)
+    FROM b LEFT JOIN distributions d USING (batch_id) LEFT JOIN corrections c USING (batch_id)
     GROUP BY ALL
     ORDER BY any_value(b.received_at) DESC, b.batch_id`);
   return rows.map((r) => {
@@ -76,6 +83,7 @@ async function queryBatches(
       rows: Number(r.rows),
       accepted: Number(r.accepted),
       already_received: Number(r.already_received),
+      corrected: Number(r.corrected),
       by_status: Object.fromEntries(RECORD_STATUSES.map((s, i) => [s, byStatus[i] ?? 0])) as Record<
         RecordStatus,
         number

@@ -10,9 +10,9 @@ import { loadReachIndex } from '../reach-load';
 import { getJson, openFixtureApp, type TestApp } from '../test-support';
 import { REASONS, TARGETS } from './rules';
 
-// Any sequence of uploads, verifications, rejections and returns leaves the rollups, the reach
-// index and every public figure equal to a recomputation from the raw records, and the audit
-// trail holds exactly one entry per record moved.
+// Any sequence of uploads, corrections, verifications, rejections and returns leaves the
+// rollups, the reach index and every public figure equal to a recomputation from the raw
+// records, and the audit trail holds exactly one entry per record moved or corrected.
 
 const RWS = [
   '31.71.01.1001.001',
@@ -52,7 +52,9 @@ type Command =
       to: (typeof TARGETS)[number];
       reason: number;
     }
-  | { kind: 'bulk'; actor: 'kelurahan' | 'province'; batch: number };
+  | { kind: 'bulk'; actor: 'kelurahan' | 'province'; batch: number }
+  /** Re-uploads a returned record (picked among them) with changed fields. */
+  | { kind: 'correct'; pick: number; change: RecordSpec };
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   fc.record({
@@ -72,13 +74,17 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
     actor: fc.constantFrom('kelurahan' as const, 'province' as const),
     batch: fc.nat(),
   }),
+  fc.record({ kind: fc.constant('correct' as const), pick: fc.nat(), change: recordArb }),
 );
 
 let env: TestApp;
 const tokens: Record<string, string> = {};
 let uploads = 0;
-/** Records moved over all runs: the property must have exercised real moves. */
+/** Records moved and corrected over all runs: the property must have exercised both. */
 let movedTotal = 0;
+let correctedTotal = 0;
+/** What was sent under each external_id, and by whom. */
+const sent = new Map<string, { org: AggregatorSlug; spec: RecordSpec }>();
 
 async function issue(spec: TokenSpec): Promise<string> {
   const { token } = await env.db.write((tx) => createToken(tx, spec, 'test'));
@@ -109,23 +115,85 @@ async function count(q: ReturnType<typeof sql>): Promise<number> {
   return Number((await env.db.read((db) => db.one<{ n: number }>(q))).n);
 }
 
-/** Runs one command through the HTTP API; returns how many records it moved. */
-async function run(cmd: Command, ids: number[], batches: string[]): Promise<number> {
+const line = (externalId: string, r: RecordSpec) =>
+  `${externalId},${r.date},${r.aid},${r.quantity},${r.community ? 'community' : 'household'},` +
+  `${r.community ? '' : r.kk},${r.community ? '' : 'AB'},${r.rw}`;
+
+async function sendRecords(org: AggregatorSlug, lines: string[]) {
+  return send(
+    tokens[org]!,
+    '/api/distributions',
+    ['external_id,date,aid_type,quantity,recipient_type,kk,head_initials,rw_code', ...lines].join(
+      '\n',
+    ),
+    'text/csv',
+  );
+}
+
+/**
+ * Re-uploads a returned record with changed fields. With none returned, the kelurahan verifier
+ * first returns one of the submitted records in its scope (a move of its own).
+ */
+async function correct(cmd: Extract<Command, { kind: 'correct' }>, batches: string[]) {
+  const ours = (status: string) =>
+    env.db.read((db) =>
+      db.rows<{ id: number; external_id: string }>(
+        sql`SELECT id::DOUBLE AS id, external_id FROM distributions
+            WHERE status = ${status}::record_status_t
+              AND batch_id IN (SELECT batch_id FROM batches WHERE source = 'upload')
+              AND kelurahan_code IN ('31.71.01.1001', '31.72.01.1001')
+            ORDER BY id`,
+      ),
+    );
+  let moved = 0;
+  let returned = await ours('returned');
+  if (returned.length === 0) {
+    const submitted = await ours('submitted');
+    const victim = submitted[cmd.pick % Math.max(submitted.length, 1)];
+    if (!victim) return { moved: 0, corrected: 0 };
+    const res = await send(
+      tokens.kelurahan!,
+      '/api/records/transitions',
+      JSON.stringify({ ids: [Number(victim.id)], to: 'returned', reason: 'wrong_quantity' }),
+      'application/json',
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    moved = 1;
+    returned = [victim];
+  }
+  const picked = returned[cmd.pick % returned.length]!;
+  const { org, spec } = sent.get(picked.external_id)!;
+  const changed = { ...cmd.change, quantity: spec.quantity + cmd.change.quantity };
+  const res = await sendRecords(org, [line(picked.external_id, changed)]);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expect(res.body).toMatchObject({ accepted: 1, corrected: 1 });
+  sent.set(picked.external_id, { org, spec: changed });
+  batches.push(String(res.body.batch_id));
+  return { moved, corrected: 1 };
+}
+
+/** Runs one command through the HTTP API; returns how many records it moved and corrected. */
+async function run(
+  cmd: Command,
+  ids: number[],
+  batches: string[],
+): Promise<{ moved: number; corrected: number }> {
+  if (cmd.kind === 'correct') return correct(cmd, batches);
+  return { moved: await runMove(cmd, ids, batches), corrected: 0 };
+}
+
+async function runMove(
+  cmd: Exclude<Command, { kind: 'correct' }>,
+  ids: number[],
+  batches: string[],
+): Promise<number> {
   if (cmd.kind === 'upload') {
     uploads++;
-    const lines = cmd.records.map(
-      (r, i) =>
-        `p${uploads}-${i},${r.date},${r.aid},${r.quantity},${r.community ? 'community' : 'household'},` +
-        `${r.community ? '' : r.kk},${r.community ? '' : 'AB'},${r.rw}`,
-    );
-    const res = await send(
-      tokens[cmd.org]!,
-      '/api/distributions',
-      ['external_id,date,aid_type,quantity,recipient_type,kk,head_initials,rw_code', ...lines].join(
-        '\n',
-      ),
-      'text/csv',
-    );
+    const lines = cmd.records.map((r, i) => {
+      sent.set(`p${uploads}-${i}`, { org: cmd.org, spec: r });
+      return line(`p${uploads}-${i}`, r);
+    });
+    const res = await sendRecords(cmd.org, lines);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     batches.push(String(res.body.batch_id));
     return 0;
@@ -246,27 +314,31 @@ describe('verification workflow: any sequence keeps every figure equal to a reco
   });
   afterAll(() => env?.close());
 
-  it('holds for random sequences of uploads and moves', async () => {
+  it('holds for random sequences of uploads, corrections and moves', async () => {
+    const audited = (action: string) =>
+      count(sql`SELECT count(*)::DOUBLE AS n FROM audit_log WHERE action = ${action}`);
     await fc.assert(
       fc.asyncProperty(fc.array(commandArb, { minLength: 3, maxLength: 14 }), async (commands) => {
-        const auditBefore = await count(
-          sql`SELECT count(*)::DOUBLE AS n FROM audit_log WHERE action = 'record.transition'`,
-        );
+        const movesBefore = await audited('record.transition');
+        const correctionsBefore = await audited('record.corrected');
         const batches: string[] = [];
         let moved = 0;
+        let corrected = 0;
         for (const cmd of commands) {
           const ids = [...(await statuses()).keys()].sort((a, b) => a - b);
-          moved += await run(cmd, ids, batches);
+          const n = await run(cmd, ids, batches);
+          moved += n.moved;
+          corrected += n.corrected;
         }
-        const auditAfter = await count(
-          sql`SELECT count(*)::DOUBLE AS n FROM audit_log WHERE action = 'record.transition'`,
-        );
-        expect(auditAfter - auditBefore).toBe(moved);
+        expect((await audited('record.transition')) - movesBefore).toBe(moved);
+        expect((await audited('record.corrected')) - correctionsBefore).toBe(corrected);
         movedTotal += moved;
+        correctedTotal += corrected;
         await checkConsistency();
       }),
       { numRuns: 12 },
     );
     expect(movedTotal).toBeGreaterThan(10);
+    expect(correctedTotal).toBeGreaterThan(0);
   });
 });

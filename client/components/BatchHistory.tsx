@@ -149,6 +149,12 @@ function BatchDetail({
           <>
             {' '}
             · {t('upload.receipt.already')}: {formatCount(detail.data.already_received, lang)}
+            {detail.data.corrected > 0 && (
+              <>
+                {' '}
+                · {t('upload.receipt.corrected')}: {formatCount(detail.data.corrected, lang)}
+              </>
+            )}
           </>
         )}
       </p>

@@ -50,6 +50,12 @@ export function Receipt({
           <dt>{t('upload.receipt.already')}</dt>
           <dd data-testid="receipt-already">{n(receipt.already_received)}</dd>
         </div>
+        {receipt.corrected > 0 && (
+          <div>
+            <dt>{t('upload.receipt.corrected')}</dt>
+            <dd data-testid="receipt-corrected">{n(receipt.corrected)}</dd>
+          </div>
+        )}
         <div>
           <dt>{t('upload.receipt.packages')}</dt>
           <dd data-testid="receipt-packages">{n(receipt.packages.total)}</dd>
@@ -63,6 +69,11 @@ export function Receipt({
           <dd>{n(receipt.kelurahan)}</dd>
         </div>
       </dl>
+      {receipt.corrected > 0 && (
+        <p className="hint" data-testid="receipt-corrected-note">
+          {t('upload.receipt.correctedNote', { count: receipt.corrected })}
+        </p>
+      )}
       {receipt.kelurahan_only > 0 && (
         <p className="muted" data-testid="receipt-kelurahan-only">
           {t('upload.receipt.kelurahanOnly', { count: receipt.kelurahan_only })}
