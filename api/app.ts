@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { Auth } from './auth/auth';
 import { authenticate } from './auth/middleware';
 import type { Boundaries } from './boundaries';
@@ -8,6 +8,7 @@ import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './errors';
 import type { Locator } from './geo/locate';
 import { accessLog } from './http/access-log';
+import { Admission } from './http/admission';
 import { publicReadCors } from './http/cors';
 import { requestId } from './http/request-id';
 import { securityHeaders } from './http/security-headers';
@@ -45,6 +46,8 @@ export interface AppDeps {
   cache?: ResponseCache;
   /** Where access log lines go (one JSON object per line); nowhere when absent. */
   accessLog?: (line: string) => void;
+  /** Admission control of requests that query the store; the default limits when absent. */
+  admission?: Admission;
 }
 
 /** Public aggregates change only with the public version; browsers may reuse them for a while. */
@@ -55,6 +58,10 @@ export function createApp(deps: AppDeps) {
   const cached = (
     deps.cache ?? responseCache({ maxBytes: DEFAULT_CACHE_BYTES, cacheControl: DATA_CACHE_CONTROL })
   ).middleware;
+  const admission = (deps.admission ?? new Admission()).middleware;
+  /** Reads wait for a query slot; writes queue on the writer instead. */
+  const admit: MiddlewareHandler<AppEnv> = (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? admission(c, next) : next();
   const api = new Hono<AppEnv>()
     .use(async (c, next) => {
       // One state snapshot per request: a commit while it runs does not mix versions.
@@ -75,17 +82,21 @@ export function createApp(deps: AppDeps) {
     .get('/openapi.json', (c) => c.json(openApiDocument(c.var.state.publicVersion)))
     .route('/session', session)
     .route('/distributions', distributions)
+    .use('/batches/*', admit)
+    .use('/records/*', admit)
+    .use('/audit', admit)
     .route('/batches', batches)
     .route('/records', records)
     .route('/audit', audit)
-    .use('/meta', cached)
-    .use('/summary', cached)
-    .use('/choropleth', cached)
-    .use('/gaps', cached)
-    .use('/timeseries', cached)
-    .use('/areas/*', cached)
-    .use('/institutions', cached)
-    .use('/export', cached)
+    // The cache first: a hit never waits for a query slot.
+    .use('/meta', cached, admit)
+    .use('/summary', cached, admit)
+    .use('/choropleth', cached, admit)
+    .use('/gaps', cached, admit)
+    .use('/timeseries', cached, admit)
+    .use('/areas/*', cached, admit)
+    .use('/institutions', cached, admit)
+    .use('/export', cached, admit)
     .route('/meta', meta)
     .route('/summary', summary)
     .route('/choropleth', choropleth)

@@ -150,7 +150,9 @@ export interface ResponseCache {
  *
  * Only answers that were 200 are stored, so a stored entry proves its request valid; a request
  * not yet stored runs (validation included) before its ETag is honoured, so an invalid request
- * never gets a 304. The budget counts everything an entry keeps alive.
+ * never gets a 304. The budget counts everything an entry keeps alive. Identical misses at the
+ * same time run once (single flight): the others wait for that answer and share it, or run on
+ * their own when it was not one to store.
  */
 export function responseCache(options: {
   maxBytes: number;
@@ -163,6 +165,8 @@ export function responseCache(options: {
     maxEntrySize: Math.floor(options.maxBytes / 4),
     sizeCalculation: (e, key) => entryBytes(key, e),
   });
+  /** Misses being answered, by key: the stored entry when it was one to store, else null. */
+  const inFlight = new Map<string, Promise<Entry | null>>();
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     if (asksBeyondPublic(c.req.url)) {
@@ -177,24 +181,36 @@ export function responseCache(options: {
     const key = cacheKey(c.var.state.publicVersion, c.req.url);
     const etag = etagFor(key);
     const ifNoneMatch = c.req.header('If-None-Match');
-    const hit = cache.get(key);
+    // No await between looking and claiming the key when nobody answers it yet.
+    const hit = cache.get(key) ?? (inFlight.has(key) ? await inFlight.get(key) : undefined);
     if (hit) {
       if (matchesEtag(ifNoneMatch, etag)) return notModified(etag, options.cacheControl);
       return send(hit, c.req.header('Accept-Encoding'), options.cacheControl);
     }
-    await next();
-    if (c.res.status !== 200 || c.res.headers.get('Content-Encoding')) return;
-    const body = Buffer.from(await c.res.arrayBuffer());
-    if (body.length > maxAnswerBytes) throw tooLarge(body.length, maxAnswerBytes);
-    const entry: Entry = {
-      body,
-      // Level 1: several times faster than the default on a megabyte of JSON, nearly as small.
-      gzip: body.length >= MIN_GZIP_BYTES ? compact(gzipSync(body, { level: 1 })) : null,
-      contentType: c.res.headers.get('Content-Type') ?? 'application/json',
-      disposition: c.res.headers.get('Content-Disposition'),
-      etag,
-    };
-    cache.set(key, entry);
+    let settle!: (entry: Entry | null) => void;
+    const leading = !inFlight.has(key);
+    if (leading) inFlight.set(key, new Promise<Entry | null>((resolve) => (settle = resolve)));
+    let entry: Entry | null = null;
+    try {
+      await next();
+      if (c.res.status !== 200 || c.res.headers.get('Content-Encoding')) return;
+      const body = Buffer.from(await c.res.arrayBuffer());
+      if (body.length > maxAnswerBytes) throw tooLarge(body.length, maxAnswerBytes);
+      entry = {
+        body,
+        // Level 1: several times faster than the default on a megabyte of JSON, nearly as small.
+        gzip: body.length >= MIN_GZIP_BYTES ? compact(gzipSync(body, { level: 1 })) : null,
+        contentType: c.res.headers.get('Content-Type') ?? 'application/json',
+        disposition: c.res.headers.get('Content-Disposition'),
+        etag,
+      };
+      cache.set(key, entry);
+    } finally {
+      if (leading) {
+        inFlight.delete(key);
+        settle(entry);
+      }
+    }
     c.res = matchesEtag(ifNoneMatch, etag)
       ? notModified(etag, options.cacheControl)
       : send(entry, c.req.header('Accept-Encoding'), options.cacheControl);

@@ -13,6 +13,8 @@ export class ApiError extends HTTPException {
     readonly code: string,
     message: string,
     readonly details: unknown = null,
+    /** Headers the answer carries besides the JSON body (e.g. Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(status, { message });
   }
@@ -27,7 +29,7 @@ const NOT_FOUND_CACHE = 'no-store';
 
 export function handleError(err: Error, c: Context): Response {
   if (err instanceof ApiError) {
-    return c.json(errorBody(err.code, err.message, err.details), err.status);
+    return c.json(errorBody(err.code, err.message, err.details), err.status, err.headers);
   }
   if (err instanceof HTTPException && err.status < 500) {
     return c.json(errorBody('bad_request', err.message || 'Bad request'), err.status);

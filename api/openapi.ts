@@ -291,6 +291,15 @@ function parameters(schema: z.ZodType | undefined, where: 'query' | 'path') {
   }));
 }
 
+/** Reads that never wait for a query slot (they do not query the store). */
+const NEVER_QUEUED = new Set([
+  '/api/health',
+  '/api/openapi.json',
+  '/api/session',
+  '/api/distributions/fields',
+  '/api/distributions/template',
+]);
+
 export function openApiDocument(version: string) {
   return {
     openapi: '3.1.0',
@@ -325,6 +334,11 @@ export function openApiDocument(version: string) {
       for (const [status, description] of Object.entries(op.responses ?? {}))
         responses[status] = ERROR_RESPONSE(description);
       if (op.roles && !op.responses?.[401]) responses[401] = ERROR_RESPONSE('Not signed in');
+      if ((op.method ?? 'get') === 'get' && !NEVER_QUEUED.has(op.path)) {
+        responses[503] = ERROR_RESPONSE(
+          '`overloaded`: every query slot and the short queue were taken (Retry-After: 1); `query_timeout`: the queries ran past QUERY_DEADLINE_SECONDS and were stopped',
+        );
+      }
       (paths[op.path] ??= {})[op.method ?? 'get'] = {
         summary: op.summary,
         parameters: [...parameters(op.params, 'path'), ...parameters(op.query, 'query')],

@@ -8,6 +8,7 @@ import { DEFAULT_CACHE_BYTES, responseCache, type CacheStats } from './cache';
 import { openDatabase, type Database } from './db/database';
 import { appliedVersions, migrate, migrations } from './db/migrate';
 import { loadDeps } from './deps';
+import { Admission, type AdmissionLimits, type AdmissionStats } from './http/admission';
 import { DEFAULT_DRAIN_SECONDS, DEFAULT_HOST } from './http/server-settings';
 import { duplicateWindowDays, productionProblems } from './settings';
 
@@ -22,6 +23,8 @@ export interface ServeOptions {
   cacheBytes?: number;
   /** How long `close()` waits for requests in flight before closing their connections. */
   drainMs?: number;
+  /** Admission control of requests that query the store; the defaults when absent. */
+  admission?: AdmissionLimits;
   log?: (message: string) => void;
   /** Where access log lines go; none when absent. */
   accessLog?: (line: string) => void;
@@ -31,6 +34,7 @@ export interface CloseResult {
   /** Whether requests were still in flight at the deadline (their connections were closed). */
   timedOut: boolean;
   cache: CacheStats;
+  admission: AdmissionStats;
 }
 
 /** A start-up problem the operator can fix; its message is one line that says what to do. */
@@ -119,10 +123,12 @@ export async function startServer(options: ServeOptions) {
       maxBytes: options.cacheBytes ?? DEFAULT_CACHE_BYTES,
       cacheControl: DATA_CACHE_CONTROL,
     });
+    const admission = new Admission(options.admission);
     const app = createApp({
       ...deps,
       mapStyleUrl: options.mapStyleUrl,
       cache,
+      admission,
       accessLog: options.accessLog,
     });
     if (deps.demoTokens) {
@@ -159,9 +165,9 @@ export async function startServer(options: ServeOptions) {
         } else {
           await db.close();
         }
-        return { timedOut, cache: cache.stats() };
+        return { timedOut, cache: cache.stats(), admission: admission.stats() };
       })());
-    return { server, close, holder: deps.holder, cache, host };
+    return { server, close, holder: deps.holder, cache, admission, host };
   } catch (err) {
     await db.close();
     throw err;

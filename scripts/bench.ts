@@ -6,12 +6,13 @@
  * allowed), the ratio to GET /api/health, and the server's peak RSS. `npm run bench -- ingest`:
  * uploads of 100,000-row batches end to end (scripts/bench/ingest.ts). `npm run bench -- verify`:
  * bulk verification of 10,000-record batches at the 10 M scale (scripts/bench/verify.ts).
+ * `npm run bench -- load`: 50 and 200 connections at once at the 10 M scale (scripts/bench/load.ts).
  */
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { AGGREGATORS, AID_TYPES, RECIPIENT_TYPES } from '../api/domain';
 import { ensureBenchDatabase } from './bench/bench-dataset';
+import { peakRssMb, randomFilters, stats } from './bench/probe';
 import { benchIngest } from './bench/ingest';
+import { benchLoad } from './bench/load';
 import { benchVerify } from './bench/verify';
 import { DEMO_DB_PATH } from './lib/paths';
 import { startServerProcess } from './lib/server-process';
@@ -28,56 +29,7 @@ interface Stats {
   p95: number;
 }
 
-function stats(samples: number[]): Stats {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-  return { median: at(0.5), p95: at(0.95) };
-}
-
-/** Peak resident set of the server process (one node process; children counted if it has any). */
-function peakRssMb(pid: number): number {
-  const own = (p: number) => {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  };
-  let peak = own(pid);
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean);
-    for (const c of children) peak = Math.max(peak, own(Number(c)));
-  } catch {
-    // no children file on this kernel
-  }
-  return peak;
-}
-
 type UrlMaker = (random: Random) => string;
-
-function randomFilters(random: Random, extent: { from: string; to: string }): URLSearchParams {
-  const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
-  const span = day(extent.to) - day(extent.from);
-  const a = random.int(0, span);
-  const b = random.int(0, span);
-  const iso = (n: number) =>
-    new Date((day(extent.from) + n) * 86_400_000).toISOString().slice(0, 10);
-  const p = new URLSearchParams({ from: iso(Math.min(a, b)), to: iso(Math.max(a, b)) });
-  const subset = (values: readonly string[]) => values.filter(() => random.chance(0.5));
-  if (random.chance(0.5)) {
-    const v = subset(AID_TYPES);
-    if (v.length) p.set('aid_type', v.join(','));
-  }
-  if (random.chance(0.5)) {
-    const v = subset(AGGREGATORS);
-    if (v.length) p.set('aggregator', v.join(','));
-  }
-  if (random.chance(0.3)) {
-    const v = subset(RECIPIENT_TYPES);
-    if (v.length) p.set('recipient_type', v.join(','));
-  }
-  return p;
-}
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
@@ -213,4 +165,7 @@ if (which === 'ingest') {
 }
 if (which === 'verify') {
   await benchVerify();
+}
+if (which === 'load') {
+  await benchLoad();
 }

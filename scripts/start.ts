@@ -33,6 +33,7 @@ try {
     hostname: settings.host,
     drainMs: settings.drainMs,
     cacheBytes: settings.cacheBytes,
+    admission: settings.admission,
     readOnly: process.env.DB_READ_ONLY === '1',
     mapStyleUrl: process.env.MAP_STYLE_URL || undefined,
     accessLog: writeLine,
@@ -49,7 +50,7 @@ try {
     stopping = true;
     console.log(`[server] ${signal}: draining requests in flight (at most ${settings.drainMs} ms)`);
     close().then(
-      ({ timedOut, cache }) => {
+      ({ timedOut, cache, admission }) => {
         console.log(
           JSON.stringify({
             time: new Date().toISOString(),
@@ -58,6 +59,8 @@ try {
             cache_entries: cache.entries,
             cache_bytes: cache.bytes,
             cache_max_bytes: cache.maxBytes,
+            queries_refused: admission.refused,
+            queries_timed_out: admission.timedOut,
           }),
         );
         process.exit(0);

@@ -29,11 +29,16 @@ export interface Tx extends Reader {
   ): Promise<number>;
 }
 
+export interface ReadOptions {
+  /** When it aborts, the running query is interrupted and no further query starts. */
+  signal?: AbortSignal;
+}
+
 export interface Database {
   readonly file: string;
   readonly readOnly: boolean;
   /** A read unit on a connection of its own; it sees the last committed state. */
-  read<T>(work: (r: Reader) => Promise<T>): Promise<T>;
+  read<T>(work: (r: Reader) => Promise<T>, options?: ReadOptions): Promise<T>;
   /**
    * Runs `work` inside BEGIN … COMMIT on the one writer connection, one unit at a time in
    * arrival order. Resolves only after COMMIT returned (the WAL is synced by then); any error
@@ -51,8 +56,14 @@ export interface OpenOptions {
   threads?: number;
 }
 
-function readerOf(conn: DuckDBConnection): Reader {
+/** Refuses to start a query once the read's signal has aborted. */
+function checkSignal(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new Error('the read was stopped');
+}
+
+function readerOf(conn: DuckDBConnection, signal?: AbortSignal): Reader {
   const rows = async <T>(query: Sql): Promise<T[]> => {
+    checkSignal(signal);
     const reader = await conn.runAndReadAll(query.text, [...query.values]);
     return reader.getRowObjectsJson() as unknown as T[];
   };
@@ -64,6 +75,7 @@ function readerOf(conn: DuckDBConnection): Reader {
       return result[0] as T;
     },
     async chunks(query, onChunk) {
+      checkSignal(signal);
       const result = await conn.stream(query.text, [...query.values]);
       for (
         let chunk = await result.fetchChunk();
@@ -208,7 +220,17 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
   return {
     file,
     readOnly: options.readOnly ?? false,
-    read: (work) => withConnection((conn) => work(readerOf(conn))),
+    read: (work, { signal } = {}) =>
+      withConnection(async (conn) => {
+        checkSignal(signal);
+        const stop = () => conn.interrupt();
+        signal?.addEventListener('abort', stop, { once: true });
+        try {
+          return await work(readerOf(conn, signal));
+        } finally {
+          signal?.removeEventListener('abort', stop);
+        }
+      }),
     write(work, publish) {
       if (options.readOnly) return Promise.reject(new Error('the database is open read-only'));
       waiting++;

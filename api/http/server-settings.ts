@@ -1,3 +1,5 @@
+import { DEFAULT_ADMISSION, type AdmissionLimits } from './admission';
+
 /**
  * The HTTP server's settings from the environment. A bad value stops the start with a message
  * naming the variable, never a surprise at the first request.
@@ -10,6 +12,8 @@ export interface ServerSettings {
   drainMs: number;
   /** The response cache's budget. */
   cacheBytes: number;
+  /** Admission control of requests that query the store. */
+  admission: AdmissionLimits;
 }
 
 export const DEFAULT_PORT = 8787;
@@ -42,5 +46,13 @@ export function serverSettings(env: NodeJS.ProcessEnv = process.env): ServerSett
     host,
     drainMs: wholeNumber(env, 'DRAIN_SECONDS', DEFAULT_DRAIN_SECONDS, 0, 600) * 1000,
     cacheBytes: wholeNumber(env, 'CACHE_MB', DEFAULT_CACHE_MB, 1, 65_536) * 1024 * 1024,
+    admission: {
+      concurrency: wholeNumber(env, 'QUERY_CONCURRENCY', DEFAULT_ADMISSION.concurrency, 1, 256),
+      queue: wholeNumber(env, 'QUERY_QUEUE', DEFAULT_ADMISSION.queue, 0, 10_000),
+      queueMs: wholeNumber(env, 'QUERY_QUEUE_MS', DEFAULT_ADMISSION.queueMs, 0, 60_000),
+      deadlineMs:
+        wholeNumber(env, 'QUERY_DEADLINE_SECONDS', DEFAULT_ADMISSION.deadlineMs / 1000, 1, 3_600) *
+        1000,
+    },
   };
 }

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { AGGREGATORS, AID_TYPES } from '../../api/domain';
+import { AGGREGATORS, AID_TYPES, RECIPIENT_TYPES } from '../../api/domain';
 import type { Random } from '../lib/random';
 
 /** Median and 95th percentile of a sample. */
@@ -88,4 +89,51 @@ export async function probeLoop(
     out.push({ t0, ms: await timeGet(base, q.url, q.token), planner: q.planner });
   }
   return out;
+}
+
+/** Peak resident set of the server process (one node process; children counted if it has any). */
+export function peakRssMb(pid: number): number {
+  const own = (p: number) => {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  };
+  let peak = own(pid);
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    for (const c of children) peak = Math.max(peak, own(Number(c)));
+  } catch {
+    // no children file on this kernel
+  }
+  return peak;
+}
+
+/** Random public filters over the extent: a date window, and some aid types, aggregators, recipients. */
+export function randomFilters(
+  random: Random,
+  extent: { from: string; to: string },
+): URLSearchParams {
+  const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+  const span = day(extent.to) - day(extent.from);
+  const a = random.int(0, span);
+  const b = random.int(0, span);
+  const iso = (n: number) =>
+    new Date((day(extent.from) + n) * 86_400_000).toISOString().slice(0, 10);
+  const p = new URLSearchParams({ from: iso(Math.min(a, b)), to: iso(Math.max(a, b)) });
+  const subset = (values: readonly string[]) => values.filter(() => random.chance(0.5));
+  if (random.chance(0.5)) {
+    const v = subset(AID_TYPES);
+    if (v.length) p.set('aid_type', v.join(','));
+  }
+  if (random.chance(0.5)) {
+    const v = subset(AGGREGATORS);
+    if (v.length) p.set('aggregator', v.join(','));
+  }
+  if (random.chance(0.3)) {
+    const v = subset(RECIPIENT_TYPES);
+    if (v.length) p.set('recipient_type', v.join(','));
+  }
+  return p;
 }
