@@ -2,7 +2,7 @@
  * Writes the default dataset (households, institutions, distribution records) as CSV into
  * data/generated/default/. Deterministic: the same inputs and seed give byte-identical files.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { kkHashKey } from '../api/kk';
 import { KSBB } from './dataset/calibration';
@@ -53,7 +53,6 @@ export const DATASET_FILES = {
     'lat',
     'status',
   ],
-  demo: ['kk', 'initials', 'rw_code', 'aggregator'],
 } as const satisfies Record<keyof Dataset, readonly string[]>;
 
 export function writeDataset(
@@ -62,6 +61,8 @@ export function writeDataset(
   only: (keyof Dataset)[] = Object.keys(DATASET_FILES) as (keyof Dataset)[],
 ): void {
   mkdirSync(dir, { recursive: true });
+  // Earlier versions listed demo households with plain KK numbers; no data file holds one now.
+  rmSync(path.join(dir, 'demo.csv'), { force: true });
   for (const name of only) {
     writeCsv(path.join(dir, `${name}.csv`), DATASET_FILES[name], dataset[name]);
   }

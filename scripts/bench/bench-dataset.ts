@@ -94,11 +94,7 @@ export async function ensureBenchDatabase(): Promise<string> {
     (d) => sink.write(d),
   );
   const records = sink.close();
-  writeDataset({ ...dataset, distributions: [] }, BENCH_DIR, [
-    'households',
-    'institutions',
-    'demo',
-  ]);
+  writeDataset({ ...dataset, distributions: [] }, BENCH_DIR, ['households', 'institutions']);
   console.log(
     `[bench] ${records.toLocaleString('en')} records in ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );

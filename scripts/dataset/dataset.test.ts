@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryOne, queryRows, type Database } from '../../api/db/database';
 import { sql } from '../../api/db/sql';
 import { hashInitials, hashKk, kkProblem } from '../../api/kk';
-import { readCsv } from '../lib/csv';
 import { DEMO_DB_PATH } from '../lib/paths';
 import { DEFAULT_DATASET_DIR } from '../generate-dataset';
+import { DEMO_HOUSEHOLDS } from './generate';
+import { DEMO_INITIALS, demoKk } from './kk-numbers';
 
 let db: Database;
 beforeAll(async () => {
@@ -17,27 +18,42 @@ afterAll(() => db.close());
 const one = <T>(query: ReturnType<typeof sql>) => db.withConnection((c) => queryOne<T>(c, query));
 
 describe('the default dataset in DuckDB', () => {
-  it('stores KK numbers only as keyed hashes, and demo KKs are structurally valid', async () => {
-    const kecamatan = new Set(
-      (
-        await db.withConnection((c) =>
-          queryRows<{ code: string }>(c, sql`SELECT code FROM regions WHERE level = 'kecamatan'`),
-        )
-      ).map((r) => r.code),
+  it('stores KK numbers only as keyed hashes; the public demo KKs are valid and known', async () => {
+    const kecamatan = (
+      await db.withConnection((c) =>
+        queryRows<{ code: string }>(c, sql`SELECT code FROM regions WHERE level = 'kecamatan'`),
+      )
+    ).map((r) => r.code);
+    const valid = new Set(kecamatan);
+    const file = readFileSync(DEMO_DB_PATH);
+    // Each demo KK n (1 … DEMO_HOUSEHOLDS) exists in exactly one kecamatan, with the demo initials.
+    const candidates = new Map<string, string>();
+    for (let n = 1; n <= DEMO_HOUSEHOLDS + 1; n++) {
+      for (const code of kecamatan) candidates.set(hashKk(demoKk(code, n)), demoKk(code, n));
+    }
+    const rows = await db.withConnection((c) =>
+      queryRows<{ kk_hash: string; n: number; initials: string }>(
+        c,
+        sql`SELECT kk_hash, count(*)::INTEGER AS n, any_value(initials_hash) AS initials
+            FROM households WHERE kk_hash IN (SELECT unnest(string_split(${[...candidates.keys()].join(',')}, ',')))
+            GROUP BY kk_hash`,
+      ),
     );
-    const demo = readCsv(path.join(DEFAULT_DATASET_DIR, 'demo.csv'));
-    expect(demo.length).toBeGreaterThan(0);
-    for (const d of demo) {
-      expect(kkProblem(d.kk!, kecamatan)).toBeNull();
-      const row = await one<{ n: number; initials: string; rw: string }>(
-        sql`SELECT count(*)::INTEGER AS n, any_value(initials_hash) AS initials, any_value(rw_code) AS rw
-            FROM households WHERE kk_hash = ${hashKk(d.kk!)}`,
-      );
+    const found: string[] = [];
+    for (const row of rows) {
+      const kk = candidates.get(row.kk_hash)!;
       expect(row.n).toBe(1);
-      expect(row.initials).toBe(hashInitials(d.kk!, d.initials!));
-      expect(row.rw).toBe(d.rw_code);
+      expect(kkProblem(kk, valid)).toBeNull();
+      expect(row.initials).toBe(hashInitials(kk, DEMO_INITIALS));
       // The raw number appears nowhere in the database file.
-      expect(readFileSync(DEMO_DB_PATH).includes(Buffer.from(d.kk!))).toBe(false);
+      expect(file.includes(Buffer.from(kk))).toBe(false);
+      found.push(kk);
+    }
+    expect(found).toHaveLength(DEMO_HOUSEHOLDS);
+    // No generated data file holds a plain KK number.
+    for (const name of readdirSync(DEFAULT_DATASET_DIR)) {
+      const text = readFileSync(path.join(DEFAULT_DATASET_DIR, name), 'utf8');
+      expect(/\b31\d{14}\b/.test(text), name).toBe(false);
     }
     const hashes = await one<{ bad: number }>(
       sql`SELECT count(*) FILTER (NOT regexp_full_match(kk_hash, '[0-9a-f]{64}'))::INTEGER AS bad FROM households`,

@@ -18,7 +18,7 @@ import type { InstitutionRow as ApiInstitutionRow } from '../../api/db/instituti
 import { hashInitials, hashKk } from '../../api/kk';
 import { apportion } from '../lib/apportion';
 import { cumulativeWeights, Random } from '../lib/random';
-import { KkIssuer } from './kk-numbers';
+import { DEMO_INITIALS, demoKk, KkIssuer } from './kk-numbers';
 import type { PointSampler } from './points';
 import { dailyWeight, dayRange, fromDay, toDay } from './schedule';
 
@@ -91,18 +91,10 @@ export interface DistributionRow {
   status: RecordStatus;
 }
 
-export interface DemoHousehold {
-  kk: string;
-  initials: string;
-  rw_code: string;
-  aggregator: AggregatorSlug;
-}
-
 export interface Dataset {
   households: HouseholdRow[];
   institutions: InstitutionRow[];
   distributions: DistributionRow[];
-  demo: DemoHousehold[];
 }
 
 const DD: AggregatorSlug = 'dompet-dhuafa';
@@ -128,7 +120,8 @@ const INSTITUTION_NAMES: Record<InstitutionType, string> = {
   nursing_home: 'Panti Werdha',
   disability_home: 'Panti Disabilitas',
 };
-const DEMO_HOUSEHOLDS = 6;
+/** Households that get a public demo KK (see demoKk): the first one of as many aggregators. */
+export const DEMO_HOUSEHOLDS = 6;
 
 type Draft = DraftRecord;
 /** Days of the Lebaran pause and similar: repeat deliveries move past them. */
@@ -278,14 +271,20 @@ export function generateDataset(
   const households: HouseholdRow[] = [];
   const householdAgg: AggregatorSlug[] = [];
   const householdPoint: [number, number][] = [];
-  const demo: DemoHousehold[] = [];
+  /** Aggregators whose first household got a demo KK. */
+  const demoFor = new Set<AggregatorSlug>();
   for (const r of reachedRws) {
     for (const [slug, n] of [...perRwAgg.get(r.code)!.entries()].sort((a, b) =>
       a[0].localeCompare(b[0]),
     )) {
       for (let i = 0; i < n; i++) {
-        const number = kk.issue(r.kecamatan);
-        const initials = kk.initials();
+        let number = kk.issue(r.kecamatan);
+        let initials = kk.initials();
+        if (demoFor.size < DEMO_HOUSEHOLDS && i === 0 && !demoFor.has(slug)) {
+          demoFor.add(slug);
+          number = demoKk(r.kecamatan, demoFor.size);
+          initials = DEMO_INITIALS;
+        }
         const [lon, lat] = r.sampler.sample(random);
         households.push({
           household_id: households.length + 1,
@@ -297,9 +296,6 @@ export function generateDataset(
         });
         householdAgg.push(slug);
         householdPoint.push([lon, lat]);
-        if (demo.length < DEMO_HOUSEHOLDS && i === 0 && !demo.some((d) => d.aggregator === slug)) {
-          demo.push({ kk: number, initials, rw_code: r.code, aggregator: slug });
-        }
       }
     }
   }
@@ -512,7 +508,7 @@ export function generateDataset(
     emit(draft);
   }
 
-  if (sink) return { households, institutions, distributions: [], demo };
+  if (sink) return { households, institutions, distributions: [] };
 
   // --- Stable order and identifiers: records arrive in daily batches per aggregator. ---
   const order = drafts.map((d, i) => ({ d, i }));
@@ -532,5 +528,5 @@ export function generateDataset(
     };
   });
 
-  return { households, institutions, distributions, demo };
+  return { households, institutions, distributions };
 }

@@ -5,6 +5,18 @@ const LAST_DAY = Date.UTC(2019, 11, 31);
 /** Common first letters of Indonesian given names, weighted roughly by frequency. */
 const INITIAL_LETTERS = 'SSSSMMMMAAAARRRNNNDDDHHIIYYWWTTBBFEJKLPU';
 
+/**
+ * Public demo KKs, like the demo tokens: synthetic numbers anyone may type into the demo to try
+ * the household check. Issued on 1 January 2020, a day after every generated KK's issue date, so
+ * they never collide with one; the serial numbers them from 1. No data file holds them.
+ */
+export function demoKk(kecamatanCode: string, n: number): string {
+  return `${kecamatanCode.replaceAll('.', '')}010120${String(n).padStart(4, '0')}`;
+}
+
+/** The head-of-household initials of every demo KK. */
+export const DEMO_INITIALS = 'AS';
+
 /** Issues unique synthetic KK numbers with the real structure (kecamatan, issue date, serial). */
 export class KkIssuer {
   private readonly used = new Set<string>();
