@@ -8,6 +8,7 @@ import { raw, sql } from '../db/sql';
 import { AID_TYPES, type AidType, type RecordStatus } from '../domain';
 import type { ReachIndex, ReachRecord } from '../reach-index';
 import { reloadState, versions, type DataState, type StateHolder } from '../state';
+import { phases } from '../timing';
 import type { CheckedUpload } from './checked-upload';
 import type { ProblemSummary } from './problems';
 import { stageChunk } from './stage';
@@ -42,17 +43,6 @@ export interface IngestRequest {
   /** The upload as its check goes on; its fingerprint is known (`ready` has settled). */
   upload: CheckedUpload;
   idempotencyKey: string | null;
-}
-
-/** With PETA_TIMING=1, logs how long each step of a commit took. */
-function phases(): (name: string) => void {
-  if (process.env.PETA_TIMING !== '1') return () => {};
-  let t = performance.now();
-  return (name) => {
-    const now = performance.now();
-    console.log(`[ingest] ${name} ${(now - t).toFixed(0)} ms`);
-    t = now;
-  };
 }
 
 /** How long an Idempotency-Key replays its first answer. */
@@ -373,7 +363,7 @@ async function storeBatch(tx: Tx, holder: StateHolder, req: IngestRequest): Prom
     }
   }
 
-  const lap = phases();
+  const lap = phases('ingest');
   const batchId = secret('b_').slice(0, 18);
   const { names } = await tx.one<{ names: string[] }>(
     sql`SELECT enum_range(NULL::aid_type_t)::VARCHAR[] AS names`,
