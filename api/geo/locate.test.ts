@@ -212,3 +212,35 @@ describe('rwContains', () => {
     expect(Math.min(kinds.rw, kinds.kelurahan_only, kinds.outside)).toBeGreaterThan(0);
   });
 });
+
+describe('the answer grid', () => {
+  it('answers as the full search does, by vertices, edges and cell borders alike', () => {
+    const plain = new Locator(rw, kelurahan, { gridCell: 0 });
+    const cell = 0.0005;
+    let seed = 20_200_401;
+    const next = () => (seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32;
+    const points: [number, number][] = [];
+    // The mainland at random, points a hair off the vertices, and points on cell borders.
+    for (let i = 0; i < 40_000; i++) points.push([106.68 + next() * 0.3, -6.38 + next() * 0.31]);
+    for (const f of rw.features.slice(0, 600)) {
+      const polygons =
+        f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+      for (const [x = NaN, y = NaN] of polygons.flat(1).flat(1)) {
+        points.push([x, y], [x + 1e-12, y - 1e-12], [x - 3e-10, y + 2e-10]);
+      }
+    }
+    const [x0, y0] = [106.3904, -6.3726];
+    for (let i = 0; i < 20_000; i++) {
+      const [c, r] = [Math.floor(next() * 1_200), Math.floor(next() * 600)];
+      points.push(
+        [x0 + c * cell, y0 + (r + next()) * cell],
+        [x0 + (c + next()) * cell, y0 + r * cell],
+      );
+    }
+    const differing = points.filter(
+      ([x, y]) => JSON.stringify(locator.locate(x, y)) !== JSON.stringify(plain.locate(x, y)),
+    );
+    expect(differing).toEqual([]);
+    expect(points.length).toBeGreaterThan(100_000);
+  });
+});

@@ -15,12 +15,13 @@ const DEFAULT_GEOJSON_DIR = path.resolve(
 
 export type LocationKind = 'rw' | 'kelurahan_only';
 
+/** Where a point lies; the locator hands out one shared, frozen object per RW or kelurahan. */
 export interface Located {
-  rw_code: string | null;
-  kelurahan_code: string;
-  kecamatan_code: string;
-  kota_code: string;
-  kind: LocationKind;
+  readonly rw_code: string | null;
+  readonly kelurahan_code: string;
+  readonly kecamatan_code: string;
+  readonly kota_code: string;
+  readonly kind: LocationKind;
 }
 
 export interface RwProperties {
@@ -98,17 +99,14 @@ function flatContains(layer: Layer<unknown>, part: number, x: number, y: number)
   return k % 2 !== 0;
 }
 
-function partContains(layer: Layer<unknown>, part: number, point: [number, number]): boolean {
-  return (
-    flatContains(layer, part, point[0], point[1]) ??
-    booleanPointInPolygon(point, layer.parts[part]!)
-  );
+function partContains(layer: Layer<unknown>, part: number, x: number, y: number): boolean {
+  return flatContains(layer, part, x, y) ?? booleanPointInPolygon([x, y], layer.parts[part]!);
 }
 
 /** Whether any part of a feature contains the point, borders included. */
-function featureContains(layer: Layer<unknown>, feature: number, point: [number, number]): boolean {
+function featureContains(layer: Layer<unknown>, feature: number, x: number, y: number): boolean {
   for (let part = layer.featurePart[feature]!; part < layer.featurePart[feature + 1]!; part++) {
-    if (partContains(layer, part, point)) return true;
+    if (partContains(layer, part, x, y)) return true;
   }
   return false;
 }
@@ -168,13 +166,133 @@ function buildLayer<P>(collection: FeatureCollection<Area, P>): Layer<P> {
   };
 }
 
-/** Features of `layer` whose polygon contains the point, borders included, in ascending order. */
-function containing(layer: Layer<unknown>, point: [number, number]): number[] {
-  const [lon, lat] = point;
+/** Side of a cell of the answer grid, in degrees (about 55 m): a few hundred across an RW. */
+const GRID_CELL = 0.0005;
+/** Cells per side of a block: the grid keeps only blocks that some RW box reaches. */
+const GRID_BLOCK = 32;
+/**
+ * How far beyond its cell a grid cell is checked, in degrees: more than any rounding of a point
+ * into its cell, and far more than the distance to an edge below which the orientation test of
+ * `flatContains` may be unsure.
+ */
+const GRID_MARGIN = 1e-9;
+
+/**
+ * RW answers by grid cell, for cells that no RW edge comes near and that lie inside exactly one
+ * RW part: every point of such a cell is inside that part and outside every other, so it gets the
+ * answer the full search gives, without the search. Other cells (0) take the full way.
+ */
+interface AnswerGrid {
+  x0: number;
+  y0: number;
+  /** Blocks across and down. */
+  columns: number;
+  rows: number;
+  /** RW feature + 1 of each cell, by block (row-major), null for a block no RW box reaches. */
+  blocks: (Uint16Array | null)[];
+}
+
+function answerGrid(layer: Layer<unknown>, cell: number): AnswerGrid | null {
+  const parts = layer.parts.length;
+  if (parts === 0 || !(cell > 0) || layer.props.length >= 0xffff) return null;
+  const { coords, ringStart, partRing } = layer;
+  const boxes = new Float64Array(4 * parts);
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let p = 0; p < parts; p++) {
+    let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (let i = ringStart[partRing[p]!]!; i < ringStart[partRing[p + 1]!]!; i++) {
+      [minX, maxX] = [Math.min(minX, coords[2 * i]!), Math.max(maxX, coords[2 * i]!)];
+      [minY, maxY] = [Math.min(minY, coords[2 * i + 1]!), Math.max(maxY, coords[2 * i + 1]!)];
+    }
+    boxes.set([minX, minY, maxX, maxY], 4 * p);
+    [x0, y0] = [Math.min(x0, minX), Math.min(y0, minY)];
+    [x1, y1] = [Math.max(x1, maxX), Math.max(y1, maxY)];
+  }
+  if (![x0, y0, x1, y1].every(Number.isFinite)) return null;
+  const side = GRID_BLOCK;
+  const columns = Math.floor((x1 - x0) / (cell * side)) + 1;
+  const rows = Math.floor((y1 - y0) / (cell * side)) + 1;
+  /** Per cell while building: −1 near an edge, else how many parts contain it (at most 2). */
+  const state: (Int8Array | null)[] = new Array<Int8Array | null>(columns * rows).fill(null);
+  const owner: (Int32Array | null)[] = new Array<Int32Array | null>(columns * rows).fill(null);
+  /** Calls f for every cell whose rectangle, widened by the margin, meets the box. */
+  const cellsOf = (
+    minX: number,
+    minY: number,
+    maxX: number,
+    maxY: number,
+    f: (block: number, i: number, c: number, r: number) => void,
+  ) => {
+    const c0 = Math.max(0, Math.floor((minX - GRID_MARGIN - x0) / cell));
+    const c1 = Math.min(columns * side - 1, Math.floor((maxX + GRID_MARGIN - x0) / cell));
+    const r0 = Math.max(0, Math.floor((minY - GRID_MARGIN - y0) / cell));
+    const r1 = Math.min(rows * side - 1, Math.floor((maxY + GRID_MARGIN - y0) / cell));
+    for (let r = r0; r <= r1; r++) {
+      for (let c = c0; c <= c1; c++) {
+        const b = Math.floor(r / side) * columns + Math.floor(c / side);
+        state[b] ??= new Int8Array(side * side);
+        owner[b] ??= new Int32Array(side * side);
+        f(b, (r % side) * side + (c % side), c, r);
+      }
+    }
+  };
+  for (let p = 0; p < parts; p++) {
+    for (let ring = partRing[p]!; ring < partRing[p + 1]!; ring++) {
+      for (let i = ringStart[ring]! + 1; i < ringStart[ring + 1]!; i++) {
+        const [ax, ay, bx, by] = [
+          coords[2 * i - 2]!,
+          coords[2 * i - 1]!,
+          coords[2 * i]!,
+          coords[2 * i + 1]!,
+        ];
+        const [minX, maxX] = ax < bx ? [ax, bx] : [bx, ax];
+        const [minY, maxY] = ay < by ? [ay, by] : [by, ay];
+        cellsOf(minX, minY, maxX, maxY, (b, k) => (state[b]![k] = -1));
+      }
+    }
+  }
+  // Cells clear of every edge lie wholly inside or wholly outside each part: their centres tell.
+  for (let p = 0; p < parts; p++) {
+    cellsOf(
+      boxes[4 * p]!,
+      boxes[4 * p + 1]!,
+      boxes[4 * p + 2]!,
+      boxes[4 * p + 3]!,
+      (b, k, c, r) => {
+        const s = state[b]!;
+        if (s[k]! < 0 || s[k]! >= 2) return;
+        if (flatContains(layer, p, x0 + (c + 0.5) * cell, y0 + (r + 0.5) * cell) !== true) return;
+        s[k]!++;
+        owner[b]![k] = p;
+      },
+    );
+  }
+  const blocks = state.map((s, b) => {
+    if (!s) return null;
+    const answers = new Uint16Array(side * side);
+    for (let k = 0; k < side * side; k++) {
+      if (s[k] === 1) answers[k] = layer.owner[owner[b]![k]!]! + 1;
+    }
+    return answers;
+  });
+  return { x0, y0, columns, rows, blocks };
+}
+
+/** The RW feature the grid has for a point, or −1 when the full search must answer. */
+function gridAnswer(grid: AnswerGrid, cell: number, lon: number, lat: number): number {
+  const c = Math.floor((lon - grid.x0) / cell);
+  const r = Math.floor((lat - grid.y0) / cell);
+  if (!(c >= 0 && r >= 0 && c < grid.columns * GRID_BLOCK && r < grid.rows * GRID_BLOCK)) return -1;
+  const block = grid.blocks[Math.floor(r / GRID_BLOCK) * grid.columns + Math.floor(c / GRID_BLOCK)];
+  return block ? block[(r % GRID_BLOCK) * GRID_BLOCK + (c % GRID_BLOCK)]! - 1 : -1;
+}
+
+/** Features of `layer` whose polygon contains the point, borders included. */
+function containing(layer: Layer<unknown>, lon: number, lat: number): number[] {
   const found: number[] = [];
   for (const part of layer.index.search(lon, lat, lon, lat)) {
     const feature = layer.owner[part]!;
-    if (!found.includes(feature) && partContains(layer, part, point)) {
+    if (!found.includes(feature) && partContains(layer, part, lon, lat)) {
       found.push(feature);
     }
   }
@@ -210,13 +328,22 @@ export class Locator {
   /** Kelurahan feature of each RW (−1 when its kelurahan has no polygon). */
   private readonly rwKelurahan: Int32Array;
   private readonly rwByCode: Map<string, number>;
+  /** The answers, one object per RW and per kelurahan, so that locating allocates nothing. */
+  private readonly inRw: Located[];
+  private readonly inKelurahanOnly: Located[];
+  private readonly grid: AnswerGrid | null;
+  private readonly gridCell: number;
 
+  /** `options.gridCell`: side of the answer grid's cells in degrees; 0 for no grid. */
   constructor(
     rw: FeatureCollection<Area, RwProperties>,
     kelurahan: FeatureCollection<Area, KelurahanProperties>,
+    options: { gridCell?: number } = {},
   ) {
     this.rw = buildLayer(rw);
     this.kelurahan = buildLayer(kelurahan);
+    this.gridCell = options.gridCell ?? GRID_CELL;
+    this.grid = answerGrid(this.rw, this.gridCell);
     this.rwByCode = new Map(this.rw.props.map((p, i) => [p.code, i]));
     if (this.rwByCode.size !== this.rw.props.length) throw new Error('duplicate RW codes');
 
@@ -230,6 +357,25 @@ export class Locator {
     });
     this.rwRank = new Uint32Array(order.length);
     order.forEach((feature, rank) => (this.rwRank[feature] = rank));
+
+    this.inRw = this.rw.props.map((p) =>
+      Object.freeze({
+        rw_code: p.code,
+        kelurahan_code: p.kelurahan_code,
+        kecamatan_code: p.kecamatan_code,
+        kota_code: p.kota_code,
+        kind: 'rw' as const,
+      }),
+    );
+    this.inKelurahanOnly = this.kelurahan.props.map((k) =>
+      Object.freeze({
+        rw_code: null,
+        kelurahan_code: k.code,
+        kecamatan_code: k.kecamatan_code,
+        kota_code: k.kota_code,
+        kind: 'kelurahan_only' as const,
+      }),
+    );
 
     const kelurahanByCode = new Map(this.kelurahan.props.map((p, i) => [p.code, i]));
     this.rwKelurahan = Int32Array.from(
@@ -251,45 +397,29 @@ export class Locator {
   /** The RW and kelurahan of a point, or null outside Jakarta; see the class comment for rules. */
   locate(lon: number, lat: number): Located | null {
     if (!Number.isFinite(lon) || !Number.isFinite(lat)) return null;
-    const point: [number, number] = [lon, lat];
-    const rws = containing(this.rw, point);
-    if (rws.length > 0) {
-      const p = this.rw.props[rws.length === 1 ? rws[0]! : this.pick(rws, point)]!;
-      return {
-        rw_code: p.code,
-        kelurahan_code: p.kelurahan_code,
-        kecamatan_code: p.kecamatan_code,
-        kota_code: p.kota_code,
-        kind: 'rw',
-      };
-    }
-    const kelurahan = containing(this.kelurahan, point);
+    const known = this.grid ? gridAnswer(this.grid, this.gridCell, lon, lat) : -1;
+    if (known >= 0) return this.inRw[known]!;
+    const rws = containing(this.rw, lon, lat);
+    if (rws.length > 0) return this.inRw[rws.length === 1 ? rws[0]! : this.pick(rws, lon, lat)]!;
+    const kelurahan = containing(this.kelurahan, lon, lat);
     if (kelurahan.length === 0) return null;
-    const k =
-      this.kelurahan.props[
-        kelurahan.reduce((best, i) => (this.kelurahanCode(i) < this.kelurahanCode(best) ? i : best))
-      ]!;
-    return {
-      rw_code: null,
-      kelurahan_code: k.code,
-      kecamatan_code: k.kecamatan_code,
-      kota_code: k.kota_code,
-      kind: 'kelurahan_only',
-    };
+    return this.inKelurahanOnly[
+      kelurahan.reduce((best, i) => (this.kelurahanCode(i) < this.kelurahanCode(best) ? i : best))
+    ]!;
   }
 
   /** Whether the polygon of `rwCode` contains the point, borders included; false for an unknown code. */
   rwContains(rwCode: string, lon: number, lat: number): boolean {
     const feature = this.rwByCode.get(rwCode);
     if (feature === undefined || !Number.isFinite(lon) || !Number.isFinite(lat)) return false;
-    return featureContains(this.rw, feature, [lon, lat]);
+    return featureContains(this.rw, feature, lon, lat);
   }
 
   /** Rule 2: among RWs that all contain the point. */
-  private pick(rws: number[], point: [number, number]): number {
+  private pick(rws: number[], lon: number, lat: number): number {
     const inOwnKelurahan = rws.filter((i) => {
       const k = this.rwKelurahan[i]!;
-      return k >= 0 && featureContains(this.kelurahan, k, point);
+      return k >= 0 && featureContains(this.kelurahan, k, lon, lat);
     });
     const pool = inOwnKelurahan.length > 0 ? inOwnKelurahan : rws;
     return pool.reduce((best, i) => (this.rwRank[i]! < this.rwRank[best]! ? i : best));

@@ -3,8 +3,6 @@ import { openDatabase, type Database } from '../db/database';
 import { fingerprintSql } from '../db/records';
 import { sql } from '../db/sql';
 import { Fingerprinter, fixed6, type FingerprintParts } from './fingerprint';
-import { sha256HexInto } from './sha256';
-import { createHash } from 'node:crypto';
 
 // Uploads compute record fingerprints on the check thread; stored ones (the seed's, earlier
 // uploads') come from DuckDB. A re-send is recognised only if both give the same digest.
@@ -52,11 +50,18 @@ describe('record fingerprints', () => {
       });
     }
     const fingerprinter = new Fingerprinter();
-    const out = new Uint8Array(64);
-    const ours = records.map((r) => {
-      fingerprinter.into(r, out);
-      return Buffer.from(out).toString('latin1');
-    });
+    // Half with the coordinates' texts as read (some with more decimals than printf keeps).
+    const ours = records.map((r, i) =>
+      fingerprinter.hex(
+        i % 2 === 0
+          ? r
+          : {
+              ...r,
+              lon_text: r.lon === null ? null : String(r.lon),
+              lat_text: r.lat === null ? null : String(r.lat),
+            },
+      ),
+    );
     const text = (b: Uint8Array | null) => (b ? Buffer.from(b).toString('latin1') : null);
     const theirs = await db.read((q) =>
       q.rows<{ fp: string }>(
@@ -87,13 +92,45 @@ describe('record fingerprints', () => {
     expect(fixed6(-0)).toBe('-0.000000');
   });
 
-  it('hashes messages of every length across block boundaries as node:crypto does', () => {
-    const out = new Uint8Array(64);
-    for (let n = 0; n < 300; n++) {
-      const message = Buffer.alloc(n, 0x61 + (n % 26));
-      sha256HexInto(message, n, out);
-      expect(Buffer.from(out).toString('latin1')).toBe(
-        createHash('sha256').update(message).digest('hex'),
+  it('prints a coordinate from its text as from its number', () => {
+    const fingerprinter = new Fingerprinter();
+    const random = lcg(6_175_400);
+    const next = () => random.next().value as number;
+    const base: FingerprintParts = {
+      date: '2020-05-01',
+      aid_type: 'thr',
+      quantity: 1,
+      recipient_type: 'community',
+      kk_hash: null,
+      initials_hash: null,
+      institution_id: null,
+      rw_given: null,
+      lon: null,
+      lat: null,
+    };
+    const texts = [
+      '0',
+      '-0',
+      '-0.0',
+      '000',
+      '007.5',
+      '-6.1754',
+      '106.8272',
+      '106.827200',
+      '-0.000001',
+    ];
+    for (let i = 0; i < 3_000; i++) {
+      const whole = String(Math.floor(next() * 1_000)).slice(0, 1 + (i % 3));
+      const decimals = Math.floor(next() * 1e9)
+        .toString()
+        .slice(0, i % 9);
+      texts.push(`${i % 2 ? '-' : ''}${whole}${decimals ? '.' : ''}${decimals}`);
+    }
+    for (const text of texts) {
+      const x = Number(text);
+      const parts = { ...base, lon: x, lat: -x };
+      expect(fingerprinter.hex({ ...parts, lon_text: text, lat_text: null }), text).toBe(
+        fingerprinter.hex(parts),
       );
     }
   });

@@ -1,10 +1,11 @@
-import { sha256HexInto } from './sha256';
+import { hash } from 'node:crypto';
 
 /**
  * The fingerprint of a checked record, exactly as `fingerprintSql` (api/db/records.ts) computes
  * it in DuckDB: SHA-256 of date, aid type, quantity, recipient type, KK hash, initials hash,
  * institution, RW as sent, longitude and latitude (printf %.6f), joined by `|`, empty for none.
- * Computed on the check thread, where it costs a fraction of DuckDB's sha256 on the writer.
+ * Computed on the check thread, where it costs a fraction of DuckDB's sha256 on the writer: the
+ * message is written as bytes and hashed by node:crypto in one call.
  */
 export interface FingerprintParts {
   date: string;
@@ -18,9 +19,19 @@ export interface FingerprintParts {
   rw_given: string | null;
   lon: number | null;
   lat: number | null;
+  /**
+   * The decimal texts (with a point) the coordinates were read from, when known: with at most six
+   * decimals, %.6f writes the text itself, padded with zeros, and no number is printed.
+   */
+  lon_text?: string | null;
+  lat_text?: string | null;
 }
 
 const BAR = 0x7c;
+const ZERO = 0x30;
+const NINE = 0x39;
+const MINUS = 0x2d;
+const POINT = 0x2e;
 
 /**
  * A degree as C's printf('%.6f') writes it (DuckDB's printf): rounded exactly, an exact tie to
@@ -43,8 +54,8 @@ export class Fingerprinter {
   private message = new Uint8Array(512);
   private length = 0;
 
-  /** Writes the record's fingerprint as 64 lowercase hex digits into `out`. */
-  into(r: FingerprintParts, out: Uint8Array): void {
+  /** The record's fingerprint as 64 lowercase hex digits. */
+  hex(r: FingerprintParts): string {
     this.length = 0;
     this.text(r.date);
     this.bar();
@@ -62,10 +73,10 @@ export class Fingerprinter {
     this.bar();
     if (r.rw_given !== null) this.text(r.rw_given);
     this.bar();
-    if (r.lon !== null) this.text(fixed6(r.lon));
+    if (r.lon !== null) this.degree(r.lon, r.lon_text);
     this.bar();
-    if (r.lat !== null) this.text(fixed6(r.lat));
-    sha256HexInto(this.message, this.length, out);
+    if (r.lat !== null) this.degree(r.lat, r.lat_text);
+    return hash('sha256', new Uint8Array(this.message.buffer, 0, this.length));
   }
 
   private room(n: number): void {
@@ -90,9 +101,50 @@ export class Fingerprinter {
     }
   }
 
+  /**
+   * `fixed6(x)`, from the text x was read from when it has 1–3 digits and at most six decimals:
+   * the double nearest such a text lies far closer to it than half a millionth, and is never an
+   * exact tie, so %.6f gives the text back, leading zeros dropped, decimals padded to six.
+   */
+  private degree(x: number, text: string | null | undefined): void {
+    if (text == null) {
+      this.text(fixed6(x));
+      return;
+    }
+    const n = text.length;
+    let i = text.charCodeAt(0) === MINUS ? 1 : 0;
+    const whole = i;
+    while (i < n && isDigit(text.charCodeAt(i))) i++;
+    const wholeEnd = i;
+    let decimals = 0;
+    if (i < n && text.charCodeAt(i) === POINT) {
+      i++;
+      while (i < n && isDigit(text.charCodeAt(i))) i++;
+      decimals = i - wholeEnd - 1;
+    }
+    const digits = wholeEnd - whole;
+    if (i !== n || digits < 1 || digits > 3 || decimals > 6 || (decimals === 0 && wholeEnd < n)) {
+      this.text(fixed6(x));
+      return;
+    }
+    let from = whole;
+    while (from < wholeEnd - 1 && text.charCodeAt(from) === ZERO) from++;
+    this.room(1 + 3 + 1 + 6);
+    const m = this.message;
+    if (whole === 1) m[this.length++] = MINUS;
+    for (let j = from; j < wholeEnd; j++) m[this.length++] = text.charCodeAt(j);
+    m[this.length++] = POINT;
+    for (let j = 0; j < 6; j++)
+      m[this.length++] = j < decimals ? text.charCodeAt(wholeEnd + 1 + j) : ZERO;
+  }
+
   private bytes(b: Uint8Array): void {
     this.room(b.length);
     this.message.set(b, this.length);
     this.length += b.length;
   }
+}
+
+function isDigit(code: number): boolean {
+  return code >= ZERO && code <= NINE;
 }

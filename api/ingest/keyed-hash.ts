@@ -30,6 +30,8 @@ export class KeyedHasher {
   private readonly state = new Int32Array(8);
   private readonly block = new Int32Array(16);
   private readonly hex = new Uint8Array(HASH_HEX_BYTES);
+  /** Bytes of the message being written into `block`; past MAX_SHORT it is too long for one. */
+  private length = 0;
 
   constructor(readonly key: string) {
     let bytes: Uint8Array = Buffer.from(key, 'utf8');
@@ -52,25 +54,50 @@ export class KeyedHasher {
 
   /** `kk()` as 64 ASCII hex digits written to `out`, without a string; false if too long. */
   kkInto(kk: string, out: Uint8Array): boolean {
-    return this.short(`kk:${kk}`, out);
+    this.begin();
+    return this.put('kk:') && this.put(kk) && this.finish(out);
   }
 
   /** `initials()` as 64 ASCII hex digits written to `out`, without a string; false if too long. */
   initialsInto(kk: string, initials: string, out: Uint8Array): boolean {
-    return this.short(`initials:${kk}:${normaliseInitials(initials)}`, out);
+    return this.normalisedInitialsInto(kk, normaliseInitials(initials), out);
   }
 
-  /** HMAC-SHA256 in hex of a message of at most 55 ASCII characters into `out`; false for any other. */
-  private short(message: string, out: Uint8Array): boolean {
-    const n = message.length;
-    if (n > MAX_SHORT) return false;
-    const { block, state } = this;
-    block.fill(0);
-    for (let i = 0; i < n; i++) {
-      const code = message.charCodeAt(i);
+  /** `initialsInto` for initials already normalised (`normaliseInitials`). */
+  normalisedInitialsInto(kk: string, normalised: string, out: Uint8Array): boolean {
+    this.begin();
+    return (
+      this.put('initials:') &&
+      this.put(kk) &&
+      this.put(':') &&
+      this.put(normalised) &&
+      this.finish(out)
+    );
+  }
+
+  private begin(): void {
+    this.block.fill(0);
+    this.length = 0;
+  }
+
+  /** Appends ASCII text to the message; false for any other, or once it is too long. */
+  private put(s: string): boolean {
+    const { block } = this;
+    let n = this.length;
+    if (n + s.length > MAX_SHORT) return false;
+    for (let i = 0; i < s.length; i++, n++) {
+      const code = s.charCodeAt(i);
       if (code > 0x7f) return false;
-      block[i >> 2]! |= code << (24 - 8 * (i & 3));
+      block[n >> 2]! |= code << (24 - 8 * (n & 3));
     }
+    this.length = n;
+    return true;
+  }
+
+  /** HMAC-SHA256 in hex of the message (at most 55 ASCII characters, in one block) into `out`. */
+  private finish(out: Uint8Array): true {
+    const { block, state } = this;
+    const n = this.length;
     block[n >> 2]! |= 0x80 << (24 - 8 * (n & 3));
     // Bit length of the inner message: the key block and this one.
     block[15] = (BLOCK_BYTES + n) * 8;

@@ -101,6 +101,11 @@ function recordDelimiterOf(text: string): string {
   return text[at] === '\n' ? '\n' : text[at + 1] === '\n' ? '\r\n' : '\r';
 }
 
+/** A character that `String.prototype.trim` keeps at either end of a text. */
+function isVisibleAscii(code: number): boolean {
+  return code > 0x20 && code < 0x7f;
+}
+
 /**
  * Turns CSV records into rows: blank records count as rows but carry nothing, the first other one
  * is the header, and a header column that is not a field is skipped in every row.
@@ -145,6 +150,43 @@ class CsvRows {
     this.sink.row(this.index, values, null);
   }
 
+  /**
+   * The record text[start … end) of a file without quotes, as `record` takes it split at
+   * `separator`, but with its fields put straight into the row's values. A line that may be blank
+   * (it starts with a space or a separator), and the header, take the general way.
+   */
+  line(text: string, start: number, end: number, separator: number): void {
+    const { columns } = this;
+    const first = start < end ? text.charCodeAt(start) : 0;
+    if (!columns || first <= 0x20 || first >= 0x7f || first === separator) {
+      this.record(text.slice(start, end).split(String.fromCharCode(separator)));
+      return;
+    }
+    this.index++;
+    if (this.rows >= LIMITS.maxRows) throw tooLarge();
+    this.rows++;
+    const { values } = this;
+    values.fill(undefined);
+    let from = start;
+    for (let i = 0; i < columns.length; i++) {
+      let to = from;
+      while (to < end && text.charCodeAt(to) !== separator) to++;
+      const field = columns[i]!;
+      if (field >= 0 && to > from) {
+        // Trimmed as `clean` trims, without the call when both ends are visible ASCII.
+        const v =
+          isVisibleAscii(text.charCodeAt(from)) && isVisibleAscii(text.charCodeAt(to - 1))
+            ? text.slice(from, to)
+            : text.slice(from, to).trim();
+        // A later duplicate column only overrides with a value.
+        if (v !== '') values[field] = v;
+      }
+      if (to >= end) break;
+      from = to + 1;
+    }
+    this.sink.row(this.index, values, null);
+  }
+
   finish(): void {
     if (!this.columns) this.headerErrors = headerProblems([]);
   }
@@ -168,13 +210,13 @@ function readCsv(body: Buffer, sink: RowSink): Omit<ParsedBody, 'sha256'> {
   if (!utf16 && !body.includes(QUOTE)) {
     let text = body.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const separator = separatorOf(firstLine(text));
+    const separator = separatorOf(firstLine(text)).charCodeAt(0);
     const delimiter = recordDelimiterOf(text);
     let start = 0;
     while (start < text.length) {
       let end = text.indexOf(delimiter, start);
       if (end < 0) end = text.length;
-      out.record(text.slice(start, end).split(separator));
+      out.line(text, start, end, separator);
       start = end + delimiter.length;
     }
     out.finish();

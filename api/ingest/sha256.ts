@@ -1,7 +1,8 @@
 /**
- * SHA-256 in plain JavaScript, for the many short messages of an upload (keyed hashes of KKs,
- * record fingerprints): a call per message into node:crypto costs more than the hashing itself.
- * Output is written as lowercase hex digits into a byte array, so no string is made per message.
+ * The SHA-256 compression function in plain JavaScript, for the keyed hashes of an upload's KKs:
+ * with the key's blocks compressed once, each HMAC is two compressions, where a native HMAC
+ * object per message costs several times more. Digests are written as lowercase hex digits into a
+ * byte array, so no string is made per message.
  */
 
 const K = new Int32Array([
@@ -64,41 +65,20 @@ export function compress(state: Int32Array, block: Int32Array): void {
   state[7] = (state[7]! + h) | 0;
 }
 
-const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+/** The two lowercase hex digits of each byte, as one 16-bit number: the first in the high byte. */
+const HEX_PAIRS = Uint16Array.from({ length: 256 }, (_, b) => {
+  const digit = (d: number) => (d < 10 ? 0x30 + d : 0x57 + d);
+  return (digit(b >> 4) << 8) | digit(b & 15);
+});
 
 /** Writes a state's digest as 64 lowercase hex digits into `out`. */
 export function writeHex(state: Int32Array, out: Uint8Array): void {
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0, o = 0; i < 8; i++) {
     const v = state[i]!;
-    for (let j = 0; j < 8; j++) out[i * 8 + j] = HEX_DIGITS[(v >>> (28 - 4 * j)) & 15]!;
-  }
-}
-
-const state = new Int32Array(8);
-const block = new Int32Array(16);
-
-/** SHA-256 of `bytes[0 … length)` as 64 lowercase hex digits into `out`. */
-export function sha256HexInto(bytes: Uint8Array, length: number, out: Uint8Array): void {
-  state.set(IV);
-  // Whole blocks, then the tail with 0x80, zeros and the bit length (one or two more blocks).
-  let offset = 0;
-  for (; offset + BLOCK_BYTES <= length; offset += BLOCK_BYTES) {
-    for (let i = 0; i < 16; i++) {
-      const o = offset + 4 * i;
-      block[i] = (bytes[o]! << 24) | (bytes[o + 1]! << 16) | (bytes[o + 2]! << 8) | bytes[o + 3]!;
+    for (let shift = 24; shift >= 0; shift -= 8, o += 2) {
+      const pair = HEX_PAIRS[(v >>> shift) & 0xff]!;
+      out[o] = pair >> 8;
+      out[o + 1] = pair & 0xff;
     }
-    compress(state, block);
   }
-  block.fill(0);
-  const tail = length - offset;
-  for (let i = 0; i < tail; i++) block[i >> 2]! |= bytes[offset + i]! << (24 - 8 * (i & 3));
-  block[tail >> 2]! |= 0x80 << (24 - 8 * (tail & 3));
-  if (tail > BLOCK_BYTES - 9) {
-    compress(state, block);
-    block.fill(0);
-  }
-  // Bit lengths beyond 2^32 do not occur here (messages are a few hundred bytes).
-  block[15] = length * 8;
-  compress(state, block);
-  writeHex(state, out);
 }

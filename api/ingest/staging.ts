@@ -93,16 +93,19 @@ class TextColumn {
   int(n: number | null): void {
     this.next(17);
     if (n === null) return;
+    const bytes = this.bytes;
     if (n < 0) {
-      this.bytes[this.length++] = MINUS;
+      bytes[this.length++] = MINUS;
       n = -n;
     }
-    const start = this.length;
-    do {
-      this.bytes[this.length++] = ZERO + (n % 10);
+    let digits = 1;
+    for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
+    // The digits from the last, so that no view is made to reverse them.
+    this.length += digits;
+    for (let at = this.length - 1; digits > 0; digits--, at--) {
+      bytes[at] = ZERO + (n % 10);
       n = Math.floor(n / 10);
-    } while (n > 0);
-    this.bytes.subarray(start, this.length).reverse();
+    }
   }
 
   finish(): Uint8Array {
@@ -129,8 +132,8 @@ export interface StagedRecord {
   lat: string | null;
   place: Placement;
   location_kind: string;
-  /** 64 ASCII hex digits. */
-  fingerprint: Uint8Array;
+  /** 64 lowercase hex digits. */
+  fingerprint: string;
   /** The batch's first record of its KK (a household seen for the first time starts here). */
   first_kk: boolean;
 }
@@ -138,7 +141,9 @@ export interface StagedRecord {
 /** Collects accepted records as staged columns. */
 export class StagingBuilder {
   private readonly columns: TextColumn[];
-  private readonly placeIds = new Map<Placement, number>();
+  /** The chunk's places in order, and the place of each placement by its seq (−1 for none). */
+  private readonly places: Placement[] = [];
+  private placeOf = new Int32Array(1024).fill(-1);
   private records = 0;
 
   get size(): number {
@@ -151,10 +156,17 @@ export class StagingBuilder {
   }
 
   add(r: StagedRecord): void {
-    let place = this.placeIds.get(r.place);
-    if (place === undefined) {
-      place = this.placeIds.size;
-      this.placeIds.set(r.place, place);
+    const seq = r.place.seq;
+    if (seq >= this.placeOf.length) {
+      const grown = new Int32Array(Math.max(2 * this.placeOf.length, seq + 1)).fill(-1);
+      grown.set(this.placeOf);
+      this.placeOf = grown;
+    }
+    let place = this.placeOf[seq]!;
+    if (place < 0) {
+      place = this.places.length;
+      this.places.push(r.place);
+      this.placeOf[seq] = place;
     }
     const c = this.columns;
     this.records++;
@@ -173,13 +185,13 @@ export class StagingBuilder {
     c[12]!.text(r.lat);
     c[13]!.int(place);
     c[14]!.text(r.location_kind);
-    c[15]!.ascii(r.fingerprint);
+    c[15]!.text(r.fingerprint);
     c[16]!.int(r.first_kk ? 1 : null);
   }
 
   finish(): StagedBatch {
-    const places = PLACE_COLUMNS.map(() => new TextColumn(64 * this.placeIds.size + 1));
-    for (const [p, id] of this.placeIds) {
+    const places = PLACE_COLUMNS.map(() => new TextColumn(64 * this.places.length + 1));
+    for (const [id, p] of this.places.entries()) {
       places[0]!.int(id);
       places[1]!.text(p.rw_code);
       places[2]!.text(p.kelurahan_code);
@@ -190,7 +202,7 @@ export class StagingBuilder {
     return {
       records: this.records,
       columns: this.columns.map((c) => c.finish()),
-      places: this.placeIds.size,
+      places: this.places.length,
       placeColumns: places.map((c) => c.finish()),
     };
   }
