@@ -18,7 +18,7 @@ import { openDatabase, type Database } from '../api/db/database';
 import { migrate } from '../api/db/migrate';
 import { sql } from '../api/db/sql';
 import { AID_TYPES, type AidType } from '../api/domain';
-import { jakartaToday } from '../api/ingest/validate';
+import { jakartaToday } from '../api/schemas/filters';
 import { hashKk, kkHashKey } from '../api/kk';
 import { buildFixtureDatabase } from '../api/test-support';
 import { Random } from './lib/random';

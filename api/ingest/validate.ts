@@ -69,11 +69,6 @@ const MINUS = 0x2d;
 const POINT = 0x2e;
 const COMMA = 0x2c;
 
-/** Today's date in Jakarta (UTC+7, no daylight saving). */
-export function jakartaToday(now = Date.now()): string {
-  return new Date(now + 7 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /** Days since 1970-01-01 of a real YYYY-MM-DD date, else null. */
 function dayOfText(s: string): number | null {
   const d = new Date(`${s}T00:00:00Z`);

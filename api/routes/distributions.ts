@@ -9,7 +9,7 @@ import { FIELDS, LIMITS, templateCsv } from '../ingest/fields';
 import { languageOf } from '../ingest/messages';
 import { tooLarge, type BodyFormat } from '../ingest/parse';
 import { rowsRejected, summariseProblems } from '../ingest/problems';
-import { jakartaToday } from '../ingest/validate';
+import { jakartaToday } from '../schemas/filters';
 import { kkHashKey } from '../kk';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

@@ -39,7 +39,7 @@ import { checkInProcess } from '../../api/ingest/checked-upload';
 import { commitBatch } from '../../api/ingest/commit';
 import { KeyedHasher } from '../../api/ingest/keyed-hash';
 import { BodyReader } from '../../api/ingest/parse';
-import { jakartaToday } from '../../api/ingest/validate';
+import { jakartaToday } from '../../api/schemas/filters';
 import { kkHashKey } from '../../api/kk';
 import { resolveFilters } from '../../api/resolve-filters';
 import { DEMO_DB_PATH, GEOJSON_DIR } from '../lib/paths';
