@@ -85,10 +85,21 @@ export class HttpError extends Error {
   }
 }
 
+/** Times a read refused as overloaded (503) is asked again, each after its Retry-After. */
+const BUSY_RETRIES = 4;
+
 async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
-  if (!res.ok) throw new HttpError(res.status, undefined, `${url}: ${res.status}`);
-  return (await res.json()) as T;
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url);
+    if (res.ok) return (await res.json()) as T;
+    if (res.status !== 503 || attempt >= BUSY_RETRIES) {
+      throw new HttpError(res.status, undefined, `${url}: ${res.status}`);
+    }
+    // The server is busy: wait as it asks (a second by default), spread a little so the
+    // retries of one page do not arrive together.
+    const seconds = Number(res.headers.get('Retry-After')) || 1;
+    await new Promise((r) => setTimeout(r, seconds * 1000 * (1 + Math.random() * 0.5)));
+  }
 }
 
 /** The API query string for filters plus extra parameters (empty ones left out). */

@@ -104,6 +104,29 @@ describe('admission control', () => {
     expect((await held).status).toBe(200);
   });
 
+  it('waits patiently in a burst, briefly once the queue has stayed full (overload)', async () => {
+    const { app, admission, gate } = appWith({
+      concurrency: 1,
+      queue: 8,
+      queueMs: 5_000,
+      overloadMs: 60,
+      overloadQueueMs: 20,
+    });
+    gate.close();
+    const held = app.request(`/api/timeseries?from=2020-04-03&to=2020-05-31`);
+    await until(() => admission.stats().running === 1);
+    const patient = app.request(`/api/timeseries?from=2020-04-04&to=2020-05-31`);
+    await until(() => admission.stats().waiting === 1);
+    await new Promise((r) => setTimeout(r, 120));
+    // The queue has not emptied for longer than overloadMs: a newcomer waits only briefly.
+    const started = performance.now();
+    expect((await app.request(`/api/timeseries?from=2020-04-05&to=2020-05-31`)).status).toBe(503);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    gate.open();
+    expect((await held).status).toBe(200);
+    expect((await patient).status).toBe(200);
+  });
+
   it('runs identical concurrent misses once and gives every caller the answer', async () => {
     const { app, gate } = appWith({ concurrency: 8 });
     expect((await app.request(`/api/choropleth?level=kecamatan&${Q}`)).status).toBe(200);

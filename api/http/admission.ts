@@ -8,7 +8,9 @@ import { ApiError } from '../errors';
  * Admission control for requests that query the store: at most `concurrency` run at once, at
  * most `queue` more wait, each at most `queueMs`; anything past that is answered 503 with
  * Retry-After at once, so overload costs a client a retry instead of costing every client a
- * slow answer. An admitted request's reads share one deadline: past it the running DuckDB query
+ * slow answer. The wait adapts (controlled delay): a burst, such as a page asking for its
+ * figures at once, waits patiently while the queue keeps emptying; once the queue has not been
+ * empty for `overloadMs`, the server is overloaded and a newcomer waits at most `overloadQueueMs`. An admitted request's reads share one deadline: past it the running DuckDB query
  * is interrupted and the request answers 503.
  *
  * Placed after the response cache, so cache hits (and the routes left outside: health,
@@ -21,6 +23,10 @@ export interface AdmissionLimits {
   queue: number;
   /** How long a request may wait for a slot. */
   queueMs: number;
+  /** How long the queue may stay non-empty before the server counts as overloaded. */
+  overloadMs: number;
+  /** How long a newcomer may wait for a slot while the server is overloaded. */
+  overloadQueueMs: number;
   /** How long an admitted request's queries may run, all together. */
   deadlineMs: number;
 }
@@ -31,8 +37,10 @@ export interface AdmissionLimits {
  */
 export const DEFAULT_ADMISSION: AdmissionLimits = {
   concurrency: Math.max(2, availableParallelism()),
-  queue: 16,
-  queueMs: 500,
+  queue: 64,
+  queueMs: 5_000,
+  overloadMs: 1_000,
+  overloadQueueMs: 100,
   deadlineMs: 20_000,
 };
 
@@ -93,6 +101,8 @@ export class Admission {
   private readonly waiting: { admit: () => void; timer: NodeJS.Timeout }[] = [];
   private refused = 0;
   private timedOut = 0;
+  /** When the queue was last seen empty. */
+  private emptyAt = performance.now();
 
   constructor(readonly limits: AdmissionLimits = DEFAULT_ADMISSION) {}
 
@@ -107,10 +117,16 @@ export class Admission {
 
   /** Resolves once the request holds a slot; throws 503 when none comes in time. */
   private enter(): Promise<void> {
+    const now = performance.now();
+    if (this.waiting.length === 0) this.emptyAt = now;
     if (this.running < this.limits.concurrency) {
       this.running++;
       return Promise.resolve();
     }
+    const overloadedNow = now - this.emptyAt > this.limits.overloadMs;
+    const patience = overloadedNow
+      ? Math.min(this.limits.overloadQueueMs, this.limits.queueMs)
+      : this.limits.queueMs;
     if (this.waiting.length >= this.limits.queue) {
       this.refused++;
       return Promise.reject(overloaded('every query slot and the queue are taken'));
@@ -124,9 +140,10 @@ export class Admission {
         },
         timer: setTimeout(() => {
           this.waiting.splice(this.waiting.indexOf(waiter), 1);
+          if (this.waiting.length === 0) this.emptyAt = performance.now();
           this.refused++;
           reject(overloaded('no query slot came free in time'));
-        }, this.limits.queueMs),
+        }, patience),
       };
       this.waiting.push(waiter);
     });
@@ -135,6 +152,7 @@ export class Admission {
   private leave(): void {
     this.running--;
     this.waiting.shift()?.admit();
+    if (this.waiting.length === 0) this.emptyAt = performance.now();
   }
 
   readonly middleware: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -50,6 +50,8 @@ export function serverSettings(env: NodeJS.ProcessEnv = process.env): ServerSett
       concurrency: wholeNumber(env, 'QUERY_CONCURRENCY', DEFAULT_ADMISSION.concurrency, 1, 256),
       queue: wholeNumber(env, 'QUERY_QUEUE', DEFAULT_ADMISSION.queue, 0, 10_000),
       queueMs: wholeNumber(env, 'QUERY_QUEUE_MS', DEFAULT_ADMISSION.queueMs, 0, 60_000),
+      overloadMs: DEFAULT_ADMISSION.overloadMs,
+      overloadQueueMs: DEFAULT_ADMISSION.overloadQueueMs,
       deadlineMs:
         wholeNumber(env, 'QUERY_DEADLINE_SECONDS', DEFAULT_ADMISSION.deadlineMs / 1000, 1, 3_600) *
         1000,
