@@ -39,8 +39,8 @@ export const DEFAULT_ADMISSION: AdmissionLimits = {
   concurrency: Math.max(2, availableParallelism()),
   queue: 64,
   queueMs: 5_000,
-  overloadMs: 1_000,
-  overloadQueueMs: 100,
+  overloadMs: 3_000,
+  overloadQueueMs: 250,
   deadlineMs: 20_000,
 };
 
